@@ -1,0 +1,212 @@
+"""What users ask of a linear circuit: voltages, transfer functions, currents, impedances.
+
+Every function returns an exact `RationalFunction` (coprime numerator and denominator
+polynomials in the circuit's symbols and s). Definitions follow DESIGN §3: R_in looks into the
+input node with the driving source removed; R_out looks into the output node with every
+independent source zeroed (V shorted, I opened) and the load removed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import sympy
+
+from .errors import AnalysisError, NetlistError
+from .exact import RationalFunction, SingularSystem, solve_for
+from .mna import element_current, equations
+from .netlist import GROUND, SOURCE_KINDS, Circuit, Element, _node, validate
+from .values import parse_value
+
+_OUTPUT = re.compile(r"\s*([vi])\s*\(\s*([^,()\s]+)\s*(?:,\s*([^,()\s]+)\s*)?\)\s*", re.I)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What to measure: the voltage v(plus, minus) or the current i(element)."""
+
+    kind: str  # "v" or "i"
+    plus: str
+    minus: str = GROUND
+
+    @classmethod
+    def parse(cls, spec: str | tuple[str, str]) -> Probe:
+        """`out`, `v(out)`, `v(a,b)`, `i(R1)` or a (plus, minus) pair of node names."""
+        if isinstance(spec, tuple):
+            return cls("v", _node(spec[0]), _node(spec[1]))
+        m = _OUTPUT.fullmatch(spec)
+        if m:
+            kind, a, b = m.group(1).lower(), m.group(2), m.group(3)
+            if kind == "i":
+                if b is not None:
+                    raise AnalysisError(f"i(...) takes one element name: {spec!r}")
+                return cls("i", a)
+            return cls("v", _node(a), _node(b or GROUND))
+        if not re.fullmatch(r"[\w.+-]+", spec.strip()):
+            raise AnalysisError(f"bad output {spec!r}: write a node name, v(a,b) or i(R1)")
+        return cls("v", _node(spec))
+
+    def __str__(self) -> str:
+        if self.kind == "i":
+            return f"i({self.plus})"
+        return f"v({self.plus})" if self.minus == GROUND else f"v({self.plus},{self.minus})"
+
+
+def _require_node(circuit: Circuit, node: str) -> str:
+    node = _node(node)
+    if not circuit.has_node(node):
+        raise AnalysisError(f"no node named {node!r} in the circuit")
+    return node
+
+
+def _source(circuit: Circuit, name: str) -> Element:
+    e = circuit.find(name)
+    if e is None:
+        raise AnalysisError(f"no source named {name!r} in the circuit")
+    if e.kind not in SOURCE_KINDS:
+        raise AnalysisError(f"{e.name} is a {e.what}, not an independent source (V or I)")
+    return e
+
+
+def _solve(circuit: Circuit, probe: Probe, drive: Mapping[str, sympy.Expr]) -> RationalFunction:
+    """The probe's value with independent sources set by `drive` (others zeroed)."""
+    validate(circuit)
+    eq = equations(circuit, drive)
+    if probe.kind == "v":
+        target: dict[int, sympy.Expr] = {}
+        for node, sign in ((probe.plus, 1), (probe.minus, -1)):
+            node = _require_node(circuit, node)
+            if node != GROUND:
+                target[eq.index[node]] = target.get(eq.index[node], 0) + sign
+        constant = sympy.Integer(0)
+    else:
+        element = circuit.find(probe.plus)
+        if element is None:
+            raise AnalysisError(f"no element named {probe.plus!r} in the circuit")
+        target, constant = element_current(eq, element, drive)
+    try:
+        result = solve_for(eq.matrix, eq.rhs, eq.size, target, constant)
+    except SingularSystem as exc:
+        raise AnalysisError(
+            "the circuit equations are singular: no unique solution exists "
+            f"({exc}); look for a node reached only through current sources, or a "
+            "cut set of current sources") from None
+    return result
+
+
+def _drive_all(circuit: Circuit) -> dict[str, sympy.Expr]:
+    return {e.name.lower(): e.ac for e in circuit.elements
+            if e.kind in SOURCE_KINDS and e.ac is not None and e.ac != 0}
+
+
+def measure(circuit: Circuit, output: str | tuple[str, str]) -> RationalFunction:
+    """v(...) or i(...) with every independent source at its AC value (superposition)."""
+    return _solve(circuit, Probe.parse(output), _drive_all(circuit))
+
+
+def node_voltage(circuit: Circuit, node: str, ref: str = GROUND) -> RationalFunction:
+    """v(node) - v(ref) with every independent source at its AC value."""
+    return _solve(circuit, Probe("v", _node(node), _node(ref)), _drive_all(circuit))
+
+
+def current(circuit: Circuit, element: str) -> RationalFunction:
+    """Current through `element` from its + node to its - node (SPICE sign convention)."""
+    return _solve(circuit, Probe("i", element), _drive_all(circuit))
+
+
+def transfer(circuit: Circuit, output: str | tuple[str, str], source: str) -> RationalFunction:
+    """output / source: the output with `source` driving 1 (V or A) and every other source zeroed.
+
+    `output` is a node, `v(a,b)` or `i(R1)`; for a V source and a voltage output this is the
+    voltage gain H(s).
+    """
+    src = _source(circuit, source)
+    return _solve(circuit, Probe.parse(output), {src.name.lower(): sympy.Integer(1)})
+
+
+def impedance(
+    circuit: Circuit, a: str, b: str = GROUND, remove: Iterable[str] = ()
+) -> RationalFunction:
+    """Impedance seen between nodes a and b with every independent source zeroed.
+
+    Elements in `remove` are taken out first (left open). A 1 A test current is pushed into a
+    and drawn from b; the impedance is v(a) - v(b).
+    """
+    reduced = circuit.without(*remove) if remove else circuit
+    a, b = _require_node(circuit, a), _require_node(circuit, b)
+    for node in (a, b):
+        if not reduced.has_node(node):
+            raise AnalysisError(f"node {node!r} has no elements left after removing "
+                                f"{', '.join(remove)}")
+    if a == b:
+        raise AnalysisError(f"impedance between node {a!r} and itself")
+    name = "I_test"
+    while reduced.find(name) is not None:
+        name += "_"
+    probe = reduced.add(Element(name, (b, a)))
+    try:
+        return _solve(probe, Probe("v", a, b), {name.lower(): sympy.Integer(1)})
+    except NetlistError as exc:
+        raise AnalysisError(f"impedance between {a!r} and {b!r}: {exc}") from None
+
+
+def rin(circuit: Circuit, source: str, input_node: str | None = None) -> RationalFunction:
+    """R_in: impedance from the input node to ground with `source` removed, others zeroed.
+
+    The input node defaults to the source's + node; name the node after a series source
+    resistance (e.g. the base) for the textbook R_in that excludes it.
+    """
+    src = _source(circuit, source)
+    node = src.nodes[0] if input_node is None else _require_node(circuit, input_node)
+    return impedance(circuit, node, GROUND, remove=[src.name])
+
+
+def rout(circuit: Circuit, output: str, load: str | None = None) -> RationalFunction:
+    """R_out: impedance from the output node to ground, sources zeroed, `load` removed."""
+    probe = Probe.parse(output)
+    if probe.kind != "v":
+        raise AnalysisError("R_out is defined at a node, not for a current output")
+    return impedance(circuit, probe.plus, probe.minus, remove=[load] if load else [])
+
+
+@dataclass(frozen=True)
+class Amplifier:
+    """The three numbers an amplifier stage is summarised by."""
+
+    gain: RationalFunction
+    rin: RationalFunction
+    rout: RationalFunction
+
+
+def amplifier(
+    circuit: Circuit,
+    source: str,
+    output: str,
+    input_node: str | None = None,
+    load: str | None = None,
+) -> Amplifier:
+    """Voltage gain output/source, R_in and R_out in one call (definitions as in rin/rout)."""
+    return Amplifier(
+        gain=transfer(circuit, output, source),
+        rin=rin(circuit, source, input_node),
+        rout=rout(circuit, output, load),
+    )
+
+
+def param_values(circuit: Circuit, extra: Mapping[str, object] | None = None) -> dict:
+    """`.param` values (plus `extra`, which wins), each resolved to a number where possible."""
+    raw: dict[str, sympy.Expr] = dict(circuit.params)
+    for k, v in (extra or {}).items():
+        raw[str(k)] = v if isinstance(v, sympy.Basic) else parse_value(str(v))
+    by_symbol = {sympy.Symbol(k, positive=True): v for k, v in raw.items()}
+    resolved = {}
+    for name, value in raw.items():
+        for _ in range(len(raw) + 1):
+            nxt = value.xreplace(by_symbol)
+            if nxt == value:
+                break
+            value = nxt
+        resolved[name] = value
+    return resolved

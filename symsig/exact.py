@@ -1,0 +1,324 @@
+"""Exact linear algebra over multivariate integer polynomials (python-flint's fmpz_mpoly).
+
+This module knows nothing about circuits. It takes a sparse linear system whose entries are
+SymPy rational functions, clears denominators row by row, and solves for one unknown by
+fraction-free (Bareiss) elimination. Every intermediate entry of Bareiss elimination is a minor
+of the matrix, so nothing grows beyond the size of the answer; rows the pivot does not touch are
+rescaled lazily, so a sparse matrix stays cheap. Results stay polynomials (`RationalFunction`)
+until someone asks for SymPy or for numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+
+import flint
+import sympy
+
+Poly = flint.fmpz_mpoly
+
+
+class SingularSystem(ArithmeticError):
+    """The system has no unique solution (its determinant is identically zero)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Ring:
+    """Polynomials in a fixed tuple of SymPy generators (symbols, or atoms like sqrt(x))."""
+
+    gens: tuple[sympy.Expr, ...]
+    ctx: flint.fmpz_mpoly_ctx = field(repr=False)
+
+    @classmethod
+    def over(cls, gens: Sequence[sympy.Expr]) -> Ring:
+        names = tuple(f"x{i}" for i in range(len(gens))) or ("x0",)
+        return cls(tuple(gens), flint.fmpz_mpoly_ctx.get(names, "degrevlex"))
+
+    def poly(self, p: sympy.Poly) -> Poly:
+        """A SymPy Poly over ZZ in (a prefix-compatible order of) this ring's generators."""
+        index = [self.gens.index(g) for g in p.gens]
+        nv = max(len(self.gens), 1)
+        terms = {}
+        for monom, coeff in p.terms():
+            exps = [0] * nv
+            for i, e in zip(index, monom, strict=True):
+                exps[i] = e
+            terms[tuple(exps)] = int(coeff)
+        return self.ctx.from_dict(terms) if terms else self.ctx.from_dict({})
+
+    def to_sympy(self, p: Poly) -> sympy.Expr:
+        if not self.gens:
+            return sympy.Integer(int(p.to_dict().get((0,), 0))) if not p.is_zero() else sympy.S.Zero
+        return sympy.Poly.from_dict(
+            {k: int(v) for k, v in p.to_dict().items()}, *self.gens, domain=sympy.ZZ
+        ).as_expr()
+
+
+def _to_fraction(value: object) -> Fraction | complex:
+    if isinstance(value, (complex,)) and value.imag != 0:
+        return value
+    if isinstance(value, complex):
+        value = value.real
+    if isinstance(value, Fraction | int):
+        return Fraction(value)
+    if isinstance(value, float):
+        return Fraction(repr(value)) if value == value else Fraction(0)
+    expr = sympy.sympify(value)  # a SymPy number handed over by the caller, not user text
+    if expr.is_Rational:
+        return Fraction(int(expr.p), int(expr.q))
+    number = complex(expr)
+    return Fraction(repr(number.real)) if number.imag == 0 else number
+
+
+@dataclass(frozen=True, eq=False)
+class RationalFunction:
+    """num/den as coprime polynomials in `ring`; the exact result of a solve.
+
+    `.expr` converts to SymPy once (factored when small, since that is the readable shape),
+    `.evaluate()` gives numbers straight from the polynomials.
+    """
+
+    num: Poly
+    den: Poly
+    ring: Ring
+
+    @classmethod
+    def reduced(cls, num: Poly, den: Poly, ring: Ring) -> RationalFunction:
+        if den.is_zero():
+            raise ZeroDivisionError("zero denominator")
+        if num.is_zero():
+            return cls(num, den.context().from_dict({(0,) * den.context().nvars(): 1}), ring)
+        g = num.gcd(den)
+        if not g.is_one():
+            num, den = num // g, den // g
+        if den.leading_coefficient() < 0:
+            num, den = -num, -den
+        return cls(num, den, ring)
+
+    # -- sizes and SymPy --------------------------------------------------------------------
+    @property
+    def terms(self) -> int:
+        """Number of terms in the expanded numerator plus denominator: the size of the answer."""
+        return len(self.num) + len(self.den)
+
+    @cached_property
+    def numerator(self) -> sympy.Expr:
+        return self.ring.to_sympy(self.num)
+
+    @cached_property
+    def denominator(self) -> sympy.Expr:
+        return self.ring.to_sympy(self.den)
+
+    def factored(self) -> sympy.Expr:
+        """num/den with both sides factored over the integers (flint factors fast)."""
+        return self._factor(self.num) / self._factor(self.den)
+
+    def _factor(self, p: Poly) -> sympy.Expr:
+        content, factors = p.factor()
+        out = sympy.Integer(int(content))
+        return out * sympy.Mul(*[self.ring.to_sympy(f) ** e for f, e in factors])
+
+    @cached_property
+    def expr(self) -> sympy.Expr:
+        """The result as one SymPy expression: factored if small, else expanded num/den."""
+        if self.terms <= 400:
+            return self.factored()
+        return self.numerator / self.denominator
+
+    def __str__(self) -> str:
+        return str(self.expr)
+
+    # -- numbers ------------------------------------------------------------------------------
+    def evaluate(self, values: Mapping[object, object], s: object = None) -> complex | Fraction:
+        """The value at numbers for every generator (by SymPy symbol or by name).
+
+        Generators other than `s` are substituted exactly (Fractions), so the polynomials'
+        cancellations are exact; only the final powers of a complex `s` use floating point.
+        """
+        by_name = {str(k): v for k, v in values.items()}
+        exact: list[Fraction | complex | None] = []
+        for g in self.ring.gens:
+            if g.is_Symbol and g.name == "s" and s is not None:
+                exact.append(None)
+            elif str(g) in by_name:
+                exact.append(_to_fraction(by_name[str(g)]))
+            elif g.is_Symbol:
+                raise KeyError(f"no value for {g}")
+            else:  # an atom like sqrt(x): evaluate it from the symbol values
+                sub = {sym: sympy.Rational(str(by_name[str(sym)])) if str(sym) in by_name else sym
+                       for sym in g.free_symbols}
+                exact.append(_to_fraction(g.subs(sub)))
+        s_value = complex(_to_fraction(s)) if s is not None else None
+        num, den = self._eval(self.num, exact, s_value), self._eval(self.den, exact, s_value)
+        if den == 0:
+            raise ZeroDivisionError("the denominator vanishes at these values")
+        if isinstance(num, Fraction) and isinstance(den, Fraction):
+            return num / den
+        return complex(num) / complex(den)
+
+    @staticmethod
+    def _eval(p: Poly, values: list, s_value: complex | None) -> Fraction | complex:
+        by_power: dict[int, Fraction | complex] = {}
+        for monom, coeff in p.to_dict().items():
+            term: Fraction | complex = Fraction(int(coeff))
+            power = 0
+            for v, e in zip(values, monom, strict=False):
+                if e:
+                    if v is None:
+                        power += e
+                    else:
+                        term *= v**e
+            by_power[power] = by_power.get(power, 0) + term
+        if s_value is None:
+            return by_power.get(0, Fraction(0))
+        total: complex = 0
+        for power, coeff in by_power.items():
+            total += complex(coeff) * s_value**power
+        return total
+
+
+# -- conversion ---------------------------------------------------------------------------
+_J = sympy.Dummy("j")
+
+
+def _split(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    expr = sympy.sympify(expr).subs(sympy.I, _J)
+    num, den = sympy.fraction(sympy.together(expr))
+    return sympy.expand(num), sympy.expand(den)
+
+
+def _converter(exprs: Sequence[sympy.Expr]) -> tuple[Ring, dict]:
+    """A ring for all `exprs` and each distinct expression as a (num, den) pair of polys."""
+    distinct = list(dict.fromkeys(sympy.sympify(e) for e in exprs))
+    halves = [part for e in distinct for part in _split(e)]
+    polys, opt = sympy.parallel_poly_from_expr(halves, domain=sympy.ZZ) if halves else ([], None)
+    gens = tuple(opt.gens) if opt is not None else ()
+    ordered = tuple(sorted(gens, key=lambda g: (not g.is_Symbol, str(g))))
+    ring = Ring.over(tuple(g if g != _J else sympy.I for g in ordered))
+    ring_for_poly = Ring(ordered, ring.ctx)
+    table = {}
+    for i, e in enumerate(distinct):
+        table[e] = (ring_for_poly.poly(polys[2 * i]), ring_for_poly.poly(polys[2 * i + 1]))
+    return ring, table
+
+
+def solve_for(
+    matrix: Mapping[tuple[int, int], Sequence[sympy.Expr]],
+    rhs: Mapping[int, Sequence[sympy.Expr]],
+    size: int,
+    target: Mapping[int, sympy.Expr],
+    constant: sympy.Expr = sympy.S.Zero,
+) -> RationalFunction:
+    """The exact value of constant + sum(target[j] * x[j]) where matrix @ x = rhs.
+
+    `matrix` and `rhs` map positions to lists of terms to add (stamps accumulate). The
+    functional becomes one more unknown y with the row y - target·x = 0, placed last, so one
+    elimination gives det(A) and y's Cramer numerator together.
+    """
+    y = size
+    entries: dict[tuple[int, int], list] = {k: list(v) for k, v in matrix.items()}
+    for j, c in target.items():
+        entries.setdefault((y, j), []).append(-c)
+    entries.setdefault((y, y), []).append(sympy.Integer(1))
+    rhs_col = size + 1
+    for i, terms in rhs.items():
+        entries.setdefault((i, rhs_col), []).extend(terms)
+    if constant != 0:
+        entries.setdefault((y, rhs_col), []).append(constant)
+    ring, table = _converter([t for terms in entries.values() for t in terms])
+    one = ring.ctx.from_dict({(0,) * ring.ctx.nvars(): 1})
+    rows: list[dict[int, Poly]] = [dict() for _ in range(size + 1)]
+    # Sum each entry as a fraction, then scale each row by the lcm of its denominators.
+    fractions: list[dict[int, tuple[Poly, Poly]]] = [dict() for _ in range(size + 1)]
+    for (i, j), terms in entries.items():
+        num, den = ring.ctx.from_dict({}), one
+        for t in terms:
+            tn, td = table[sympy.sympify(t)]
+            if td == den:
+                num = num + tn
+            else:
+                g = den.gcd(td)
+                num, den = num * (td // g) + tn * (den // g), den * (td // g)
+        if not num.is_zero():
+            fractions[i][j] = (num, den)
+    for i, row in enumerate(fractions):
+        lcm = one
+        for _, den in row.values():
+            lcm = lcm * (den // lcm.gcd(den))
+        rows[i] = {j: num * (lcm // den) for j, (num, den) in row.items()}
+    num, den = _bareiss_last(rows, y, rhs_col, one)
+    return RationalFunction.reduced(num, den, ring)
+
+
+def _bareiss_last(rows: list[dict[int, Poly]], target: int, rhs_col: int, one: Poly):
+    """Fraction-free elimination of every column but `target`; returns (det_y, det).
+
+    Rows are sparse dicts. A row the pivot column does not touch is left as it is and
+    remembers the divisor of the step it was last brought up to date (`stamp`): its next update
+    divides by that divisor instead of the latest one, which is exact because the result is
+    still a minor of the matrix. Pivots are chosen by Markowitz cost, then by size.
+    """
+    n = len(rows)
+    divisor = [one]  # divisor[k]: pivot of step k-1 (divisor[0] = 1)
+    stamp = [0] * n  # rows[i] holds its entries as of step stamp[i]
+    live_rows = set(range(n))
+    live_cols = set(range(n)) - {target}
+    for step in range(n - 1):
+        col_count: dict[int, int] = {}
+        for i in live_rows:
+            for j in rows[i]:
+                if j in live_cols:
+                    col_count[j] = col_count.get(j, 0) + 1
+        best = None
+        for i in live_rows:
+            r = len(rows[i]) - 1
+            for j, v in rows[i].items():
+                if j in live_cols:
+                    cost = (r * (col_count[j] - 1), len(v), stamp[i] != step)
+                    if best is None or cost < best[0]:
+                        best = (cost, i, j)
+        if best is None:
+            raise SingularSystem("no pivot left: the equations are dependent")
+        _, pr, pc = best
+        prow = _bring_up_to_date(rows[pr], stamp[pr], step, divisor)
+        pivot = prow[pc]
+        live_rows.discard(pr)
+        live_cols.discard(pc)
+        for i in live_rows:
+            row = rows[i]
+            factor = row.get(pc)
+            if factor is None:
+                continue
+            old = divisor[stamp[i]]
+            new: dict[int, Poly] = {}
+            for j in set(row) | set(prow):
+                if j == pc or (j not in live_cols and j != target and j != rhs_col):
+                    continue
+                a = row.get(j)
+                b = prow.get(j)
+                value = pivot * a if a is not None else None
+                if b is not None:
+                    value = -(factor * b) if value is None else value - factor * b
+                if value is not None and not value.is_zero():
+                    new[j] = value if old.is_one() else value // old
+            rows[i] = new
+            stamp[i] = step + 1
+        divisor.append(pivot)
+        rows[pr] = {}
+    (last,) = live_rows
+    final = _bring_up_to_date(rows[last], stamp[last], n - 1, divisor)
+    det = final.get(target)
+    if det is None or det.is_zero():
+        raise SingularSystem("the determinant is identically zero")
+    return final.get(rhs_col, det.context().from_dict({})), det
+
+
+def _bring_up_to_date(row: dict[int, Poly], at: int, step: int, divisor: list[Poly]):
+    """Entries of a lazily kept row as of `step`: scale by divisor[step] / divisor[at]."""
+    if at == step:
+        return row
+    up, down = divisor[step], divisor[at]
+    return {j: (v * up) // down for j, v in row.items()}

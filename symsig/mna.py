@@ -1,0 +1,169 @@
+"""Modified nodal analysis: each element letter stamps itself into the equations.
+
+Unknowns are the non-ground node voltages, then one branch current per V, E and H element
+(SPICE convention: the current enters the + node and flows through the element to the - node).
+Inductors and capacitors are admittances 1/(sL) and sC. A new element kind is one function in
+`STAMPS`; nothing else changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import sympy
+
+from .netlist import GROUND, VOLTAGE_KINDS, Circuit, Element
+from .values import s
+
+
+@dataclass
+class Equations:
+    """A sparse MNA system: entries accumulate lists of SymPy terms."""
+
+    index: dict[str, int]
+    branch: dict[str, int]
+    matrix: dict[tuple[int, int], list] = field(default_factory=dict)
+    rhs: dict[int, list] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.index) + len(self.branch)
+
+    def row(self, node: str) -> int | None:
+        return None if node == GROUND else self.index[node]
+
+    def add(self, i: int | None, j: int | None, value: sympy.Expr) -> None:
+        if i is not None and j is not None:
+            self.matrix.setdefault((i, j), []).append(value)
+
+    def source(self, i: int | None, value: sympy.Expr) -> None:
+        if i is not None and value != 0:
+            self.rhs.setdefault(i, []).append(value)
+
+    def admittance(self, a: str, b: str, y: sympy.Expr) -> None:
+        self.transconductance(a, b, a, b, y)
+
+    def transconductance(self, p: str, n: str, cp: str, cn: str, g: sympy.Expr) -> None:
+        """Current g*(v(cp)-v(cn)) leaving node p through the element into node n."""
+        rp, rn, cp_, cn_ = self.row(p), self.row(n), self.row(cp), self.row(cn)
+        self.add(rp, cp_, g)
+        self.add(rp, cn_, -g)
+        self.add(rn, cp_, -g)
+        self.add(rn, cn_, g)
+
+    def branch_current(self, p: str, n: str, k: int, gain: sympy.Expr = sympy.S.One) -> None:
+        """Current gain*x[k] leaving node p through the element into node n."""
+        self.add(self.row(p), k, gain)
+        self.add(self.row(n), k, -gain)
+
+    def voltage_row(self, k: int, p: str, n: str) -> None:
+        """Row k begins v(p) - v(n) = ..."""
+        self.add(k, self.row(p), sympy.Integer(1))
+        self.add(k, self.row(n), sympy.Integer(-1))
+
+
+Stamp = Callable[[Equations, Element, sympy.Expr], None]
+
+
+_ADMITTANCE: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
+    "R": lambda r: 1 / r,
+    "C": lambda c: s * c,
+    "L": lambda ind: 1 / (s * ind),
+    "G": lambda gm: gm,
+}
+
+
+def _passive(eq: Equations, e: Element, _: sympy.Expr) -> None:
+    eq.admittance(*e.nodes, _ADMITTANCE[e.kind](e.value))
+
+
+def _vccs(eq: Equations, e: Element, _: sympy.Expr) -> None:
+    eq.transconductance(*e.nodes, e.value)
+
+
+def _current_source(eq: Equations, e: Element, drive: sympy.Expr) -> None:
+    p, n = e.nodes
+    eq.source(eq.row(p), -drive)
+    eq.source(eq.row(n), drive)
+
+
+def _voltage_source(eq: Equations, e: Element, drive: sympy.Expr) -> None:
+    k = eq.branch[e.name.lower()]
+    eq.branch_current(*e.nodes, k)
+    eq.voltage_row(k, *e.nodes)
+    eq.source(k, drive)
+
+
+def _vcvs(eq: Equations, e: Element, _: sympy.Expr) -> None:
+    k = eq.branch[e.name.lower()]
+    p, n, cp, cn = e.nodes
+    eq.branch_current(p, n, k)
+    eq.voltage_row(k, p, n)
+    eq.add(k, eq.row(cp), -e.value)
+    eq.add(k, eq.row(cn), e.value)
+
+
+def _cccs(eq: Equations, e: Element, _: sympy.Expr) -> None:
+    eq.branch_current(*e.nodes, eq.branch[e.control.lower()], e.value)
+
+
+def _ccvs(eq: Equations, e: Element, _: sympy.Expr) -> None:
+    k = eq.branch[e.name.lower()]
+    eq.branch_current(*e.nodes, k)
+    eq.voltage_row(k, *e.nodes)
+    eq.add(k, eq.branch[e.control.lower()], -e.value)
+
+
+STAMPS: dict[str, Stamp] = {
+    "R": _passive,
+    "C": _passive,
+    "L": _passive,
+    "G": _vccs,
+    "I": _current_source,
+    "V": _voltage_source,
+    "E": _vcvs,
+    "F": _cccs,
+    "H": _ccvs,
+}
+
+
+def equations(circuit: Circuit, drive: Mapping[str, sympy.Expr]) -> Equations:
+    """The MNA system of `circuit` with independent source `name` set to `drive[name]`.
+
+    Sources absent from `drive` are zeroed: a V source becomes a short, an I source an open.
+    """
+    index = {n: i for i, n in enumerate(circuit.nodes())}
+    branch = {}
+    for e in circuit.elements:
+        if e.kind in VOLTAGE_KINDS:
+            branch[e.name.lower()] = len(index) + len(branch)
+    eq = Equations(index, branch)
+    zero = sympy.Integer(0)
+    for e in circuit.elements:
+        STAMPS[e.kind](eq, e, drive.get(e.name.lower(), zero))
+    return eq
+
+
+def element_current(eq: Equations, e: Element, drive: Mapping[str, sympy.Expr]):
+    """Current through `e` from its + node to its - node as (functional on unknowns, constant)."""
+    target: dict[int, sympy.Expr] = {}
+
+    def add(node: str, c: sympy.Expr) -> None:
+        r = eq.row(node)
+        if r is not None:
+            target[r] = target.get(r, 0) + c
+
+    kind = e.kind
+    if kind in VOLTAGE_KINDS:
+        target[eq.branch[e.name.lower()]] = sympy.Integer(1)
+    elif kind == "F":
+        target[eq.branch[e.control.lower()]] = e.value
+    elif kind == "I":
+        return target, drive.get(e.name.lower(), sympy.Integer(0))
+    else:
+        y = _ADMITTANCE[kind](e.value)
+        a, b = (e.nodes[2], e.nodes[3]) if kind == "G" else e.nodes
+        add(a, y)
+        add(b, -y)
+    return target, sympy.Integer(0)

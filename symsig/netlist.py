@@ -1,0 +1,428 @@
+"""The netlist language and the `Circuit` value it describes.
+
+The language is data: `GRAMMAR` has one row per element letter saying how many nodes it takes and
+what follows them, and one small parser reads every row. A `Circuit` is an immutable tuple of
+`Element`s; the Python builder methods (`Circuit().R(...)`) make the same values as the parser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+import sympy
+
+from .errors import NetlistError
+from .values import parse_value, to_expr
+
+GROUND = "0"
+_GROUND_NAMES = {"0", "gnd"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """How one element letter is written: its node count and the fields after the nodes."""
+
+    what: str
+    nodes: int
+    tail: str  # "value", "source" (DC/AC parts) or "control value"
+
+
+GRAMMAR: dict[str, Row] = {
+    "R": Row("resistor", 2, "value"),
+    "C": Row("capacitor", 2, "value"),
+    "L": Row("inductor", 2, "value"),
+    "V": Row("voltage source", 2, "source"),
+    "I": Row("current source", 2, "source"),
+    "E": Row("voltage-controlled voltage source", 4, "value"),
+    "G": Row("voltage-controlled current source", 4, "value"),
+    "F": Row("current-controlled current source", 2, "control value"),
+    "H": Row("current-controlled voltage source", 2, "control value"),
+}
+
+#: Kinds whose branch is an ideal voltage (a loop of these has no solution).
+VOLTAGE_KINDS = frozenset("VEH")
+#: Independent sources.
+SOURCE_KINDS = frozenset("VI")
+
+# Analysis and output commands of SPICE files that mean nothing to a symbolic analysis.
+_IGNORED_COMMANDS = {
+    ".end", ".ac", ".op", ".tran", ".dc", ".noise", ".tf", ".print", ".plot", ".probe",
+    ".options", ".option", ".save", ".meas", ".measure", ".backanno", ".temp", ".ic",
+    ".nodeset", ".title", ".global", ".lib", ".model",
+}
+_TOKEN = re.compile(r"\{[^}]*\}|[^\s{(=]+\([^)]*\)|[^\s=]+|=")
+
+
+@dataclass(frozen=True)
+class Element:
+    """One netlist element. For V and I sources `value` is the DC part and `ac` the AC part."""
+
+    name: str
+    nodes: tuple[str, ...]
+    value: sympy.Expr | None = None
+    ac: sympy.Expr | None = None
+    control: str | None = None
+    line: int | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.name[0].upper()
+
+    @property
+    def what(self) -> str:
+        return GRAMMAR[self.kind].what
+
+    def where(self) -> str:
+        """How an error message points at this element."""
+        return f"line {self.line}: {self.name}" if self.line is not None else self.name
+
+    def netlist_line(self) -> str:
+        def show(expr: sympy.Expr) -> str:
+            text = str(expr)
+            return text if re.fullmatch(r"[\w.]+", text) else "{" + text + "}"
+
+        parts = [self.name, *self.nodes]
+        if self.kind in SOURCE_KINDS:
+            if self.value is not None and self.value != 0:
+                parts += ["DC", show(self.value)]
+            if self.ac is not None and self.ac != 0:
+                parts += ["AC", show(self.ac)]
+            if len(parts) == 3:
+                parts += ["DC", "0"]
+        else:
+            if self.control is not None:
+                parts.append(self.control)
+            parts.append(show(self.value))
+        return " ".join(parts)
+
+
+def _node(name: str) -> str:
+    name = str(name).strip().lower()
+    return GROUND if name in _GROUND_NAMES else name
+
+
+@dataclass(frozen=True)
+class Circuit:
+    """An immutable linear circuit: elements in netlist order, `.param` values and a title."""
+
+    elements: tuple[Element, ...] = ()
+    params: Mapping[str, sympy.Expr] = field(default_factory=dict)
+    title: str = ""
+
+    # -- queries ---------------------------------------------------------------------------
+    def nodes(self) -> list[str]:
+        """Every node except ground, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for e in self.elements:
+            for n in e.nodes:
+                if n != GROUND:
+                    seen.setdefault(n, None)
+        return list(seen)
+
+    def has_node(self, node: str) -> bool:
+        node = _node(node)
+        return node == GROUND or node in self.nodes()
+
+    def find(self, name: str) -> Element | None:
+        key = name.lower()
+        for e in self.elements:
+            if e.name.lower() == key:
+                return e
+        return None
+
+    def element(self, name: str) -> Element:
+        e = self.find(name)
+        if e is None:
+            raise NetlistError(f"no element named {name!r} in the circuit")
+        return e
+
+    def symbols(self) -> set[sympy.Symbol]:
+        out: set[sympy.Symbol] = set()
+        for e in self.elements:
+            for v in (e.value, e.ac):
+                if v is not None:
+                    out |= v.free_symbols
+        return out
+
+    # -- new circuits from this one --------------------------------------------------------
+    def add(self, element: Element) -> Circuit:
+        """This circuit with one more element (names must stay unique, case-insensitively)."""
+        if element.kind not in GRAMMAR:
+            raise NetlistError(f"unknown element {element.name!r}", element.line)
+        if self.find(element.name) is not None:
+            first = self.find(element.name)
+            at = f" (first defined on line {first.line})" if first.line is not None else ""
+            raise NetlistError(f"duplicate element name {element.name!r}{at}", element.line)
+        return replace(self, elements=self.elements + (element,))
+
+    def without(self, *names: str) -> Circuit:
+        """This circuit with the named elements removed (an open circuit in their place)."""
+        for n in names:
+            self.element(n)
+        drop = {n.lower() for n in names}
+        return replace(self, elements=tuple(e for e in self.elements if e.name.lower() not in drop))
+
+    def replace(self, name: str, **changes) -> Circuit:
+        """This circuit with one element's fields changed (e.g. value=0)."""
+        old = self.element(name)
+        new = replace(old, **changes)
+        return replace(self, elements=tuple(new if e is old else e for e in self.elements))
+
+    def with_params(self, **params) -> Circuit:
+        merged = dict(self.params)
+        merged.update({k: to_expr(v) for k, v in params.items()})
+        return replace(self, params=merged)
+
+    def netlist(self) -> str:
+        """The circuit as netlist text that `parse` reads back to the same circuit."""
+        lines = [f"* {self.title}" if self.title else "* symsig circuit"]
+        lines += [e.netlist_line() for e in self.elements]
+        for k, v in self.params.items():
+            lines.append(f".param {k}={{{v}}}")
+        lines.append(".end")
+        return "\n".join(lines) + "\n"
+
+    def __str__(self) -> str:
+        return self.netlist()
+
+    # -- builder: one method per element letter ----------------------------------------------
+    def _two(self, name: str, letter: str, a: str, b: str, value: object) -> Circuit:
+        _check_letter(name, letter)
+        return self.add(Element(name, (_node(a), _node(b)), to_expr(value)))
+
+    def R(self, name: str, a: str, b: str, value: object) -> Circuit:  # noqa: N802
+        return self._two(name, "R", a, b, value)
+
+    def C(self, name: str, a: str, b: str, value: object) -> Circuit:  # noqa: N802
+        return self._two(name, "C", a, b, value)
+
+    def L(self, name: str, a: str, b: str, value: object) -> Circuit:  # noqa: N802
+        return self._two(name, "L", a, b, value)
+
+    def V(self, name: str, p: str, n: str, dc: object = 0, ac: object = 0) -> Circuit:  # noqa: N802
+        _check_letter(name, "V")
+        return self.add(Element(name, (_node(p), _node(n)), to_expr(dc), to_expr(ac)))
+
+    def I(self, name: str, p: str, n: str, dc: object = 0, ac: object = 0) -> Circuit:  # noqa: N802, E743
+        _check_letter(name, "I")
+        return self.add(Element(name, (_node(p), _node(n)), to_expr(dc), to_expr(ac)))
+
+    def E(self, name: str, p: str, n: str, cp: str, cn: str, gain: object) -> Circuit:  # noqa: N802
+        _check_letter(name, "E")
+        return self.add(Element(name, tuple(map(_node, (p, n, cp, cn))), to_expr(gain)))
+
+    def G(self, name: str, p: str, n: str, cp: str, cn: str, gm: object) -> Circuit:  # noqa: N802
+        _check_letter(name, "G")
+        return self.add(Element(name, tuple(map(_node, (p, n, cp, cn))), to_expr(gm)))
+
+    def F(self, name: str, p: str, n: str, vsense: str, gain: object) -> Circuit:  # noqa: N802
+        _check_letter(name, "F")
+        return self.add(Element(name, (_node(p), _node(n)), to_expr(gain), control=vsense))
+
+    def H(self, name: str, p: str, n: str, vsense: str, r: object) -> Circuit:  # noqa: N802
+        _check_letter(name, "H")
+        return self.add(Element(name, (_node(p), _node(n)), to_expr(r), control=vsense))
+
+
+def _check_letter(name: str, letter: str) -> None:
+    if not name or name[0].upper() != letter:
+        raise NetlistError(f"a {GRAMMAR[letter].what} name must start with {letter!r}: {name!r}")
+
+
+# -- the parser -------------------------------------------------------------------------------
+def _logical_lines(text: str) -> Iterable[tuple[int, str]]:
+    """(line number, text) with comments stripped and `+` continuations joined."""
+    pending: tuple[int, str] | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split(";", 1)[0].rstrip()
+        stripped = line.strip()
+        if not stripped or stripped.startswith("*"):
+            continue
+        if stripped.startswith("+"):
+            if pending is None:
+                raise NetlistError("continuation line '+' with nothing to continue", number)
+            pending = (pending[0], pending[1] + " " + stripped[1:])
+            continue
+        if pending is not None:
+            yield pending
+        pending = (number, stripped)
+    if pending is not None:
+        yield pending
+
+
+def _source_parts(name: str, tokens: list[str], line: int) -> tuple[sympy.Expr, sympy.Expr]:
+    """DC and AC parts of `V1 a b [DC] x [AC mag [phase]]`; transient functions are ignored."""
+    dc, ac = sympy.Integer(0), sympy.Integer(0)
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].lower()
+        if word == "dc":
+            if i + 1 >= len(tokens):
+                raise NetlistError(f"{name}: DC needs a value", line)
+            dc = parse_value(tokens[i + 1], line)
+            i += 2
+        elif word == "ac":
+            mag = parse_value(tokens[i + 1], line) if i + 1 < len(tokens) else sympy.Integer(1)
+            i += 2
+            if i < len(tokens) and tokens[i].lower() not in ("dc", "ac") and "(" not in tokens[i]:
+                phase = parse_value(tokens[i], line)
+                if phase != 0:
+                    mag = mag * sympy.exp(sympy.I * sympy.pi * phase / 180)
+                i += 1
+            ac = mag
+        elif "(" in word:
+            i += 1  # SIN(...), PULSE(...): large-signal time functions, no small-signal part
+        elif i == 0:
+            dc = parse_value(tokens[i], line)
+            i += 1
+        else:
+            raise NetlistError(f"{name}: unexpected {tokens[i]!r} in source specification", line)
+    return dc, ac
+
+
+def _element(tokens: list[str], line: int) -> Element:
+    name = tokens[0]
+    row = GRAMMAR.get(name[0].upper())
+    if row is None:
+        raise NetlistError(f"unknown element {name!r} (letter {name[0].upper()!r})", line)
+    nodes = tokens[1 : 1 + row.nodes]
+    rest = tokens[1 + row.nodes :]
+    usage = {"value": "VALUE", "source": "[DC x] [AC y]", "control value": "VSENSE VALUE"}[row.tail]
+    if len(nodes) < row.nodes or any(n == "=" for n in nodes):
+        raise NetlistError(
+            f"{name}: a {row.what} needs {row.nodes} nodes: {name} "
+            + " ".join(f"n{i + 1}" for i in range(row.nodes)) + f" {usage}", line)
+    nodes = tuple(_node(n) for n in nodes)
+    if row.tail == "source":
+        dc, ac = _source_parts(name, rest, line)
+        return Element(name, nodes, dc, ac, line=line)
+    want = 2 if row.tail == "control value" else 1
+    if len(rest) != want:
+        if rest and rest[0].lower() in ("poly", "value", "table"):
+            raise NetlistError(f"{name}: {rest[0].upper()} forms are not supported", line)
+        raise NetlistError(
+            f"{name}: wrong number of fields: a {row.what} is written {name} "
+            + " ".join(f"n{i + 1}" for i in range(row.nodes)) + f" {usage}", line)
+    if want == 2:
+        return Element(name, nodes, parse_value(rest[1], line), control=rest[0], line=line)
+    return Element(name, nodes, parse_value(rest[0], line), line=line)
+
+
+def _params(tokens: list[str], line: int) -> dict[str, sympy.Expr]:
+    """`.param a=1k b={2*a}`: names and values, in order."""
+    if not tokens or len(tokens) % 3:
+        raise NetlistError(".param expects NAME=VALUE", line)
+    out = {}
+    for i in range(0, len(tokens), 3):
+        name, equals, value = tokens[i : i + 3]
+        if equals != "=" or not re.fullmatch(r"[A-Za-z_]\w*", name):
+            got = " ".join(tokens[i : i + 3])
+            raise NetlistError(f".param expects NAME=VALUE, got {got!r}", line)
+        out[name] = parse_value(value, line)
+    return out
+
+
+def parse(text: str) -> Circuit:
+    """Read netlist text into a validated `Circuit`; errors name the line."""
+    circuit = Circuit()
+    params: dict[str, sympy.Expr] = {}
+    title = ""
+    in_control = False
+    for index, (line, content) in enumerate(_logical_lines(text)):
+        tokens = _TOKEN.findall(content)
+        word = tokens[0].lower()
+        if in_control:
+            in_control = word != ".endc"
+            continue
+        if word == ".control":
+            in_control = True
+            continue
+        if word.startswith("."):
+            if word == ".param":
+                params.update(_params(tokens[1:], line))
+            elif word == ".end":
+                break
+            elif word in ("include", ".include", ".inc"):
+                raise NetlistError(".include is not supported: paste the file in", line)
+            elif word not in _IGNORED_COMMANDS:
+                raise NetlistError(f"unknown command {tokens[0]!r}", line)
+            continue
+        if index == 0 and line == 1:
+            # A first line that is not an element is the title, as in SPICE files.
+            try:
+                element = _element(tokens, line)
+            except NetlistError:
+                title = content
+                continue
+        else:
+            element = _element(tokens, line)
+        circuit = circuit.add(element)
+    circuit = replace(circuit, params=params, title=title)
+    validate(circuit)
+    return circuit
+
+
+# -- structural checks --------------------------------------------------------------------------
+class _Sets:
+    """Union-find over node names."""
+
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        self.parent[ra] = rb
+        return True
+
+
+def validate(circuit: Circuit) -> None:
+    """Raise a `NetlistError` naming the first structural fault: the faults no solve can fix."""
+    if not circuit.elements:
+        raise NetlistError("the circuit has no elements")
+    for e in circuit.elements:
+        if e.control is not None:
+            ctl = circuit.find(e.control)
+            if ctl is None:
+                raise NetlistError(
+                    f"{e.name}: unknown controlling source {e.control!r} "
+                    "(must name a voltage source)", e.line)
+            if ctl.kind != "V":
+                raise NetlistError(
+                    f"{e.name}: controlling element {e.control!r} is not a voltage source "
+                    "(SPICE senses current through a V source; add a 0 V source in series)",
+                    e.line)
+    for e in circuit.elements:
+        if e.kind in ("R", "L") and e.value == 0:
+            raise NetlistError(
+                f"{e.name}: a zero-valued {e.what} is a short; use a 0 V source instead", e.line)
+        if e.kind == "C" and e.value == 0:
+            raise NetlistError(f"{e.name}: a zero capacitor is an open; remove it", e.line)
+    connected = _Sets()
+    for e in circuit.elements:
+        connected.union(e.nodes[0], e.nodes[1])
+        for n in e.nodes:
+            connected.find(n)
+    ground = connected.find(GROUND)
+    for node in circuit.nodes():
+        if connected.find(node) != ground:
+            first = next(e for e in circuit.elements if node in e.nodes)
+            raise NetlistError(
+                f"node {node!r} has no path to ground (floating), first used by {first.name}",
+                first.line)
+    loops = _Sets()
+    for e in circuit.elements:
+        if e.kind in VOLTAGE_KINDS and not loops.union(e.nodes[0], e.nodes[1]):
+            raise NetlistError(
+                f"{e.name} closes a loop of voltage sources (V, E, H): "
+                "their voltages over-determine the loop", e.line)
