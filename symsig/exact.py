@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
+from math import gcd as _gcd
 
 import flint
 import sympy
@@ -131,7 +132,44 @@ class RationalFunction:
     def __str__(self) -> str:
         return str(self.expr)
 
+    def latex(self) -> str:
+        from .latex import latex  # presentation lives in its own module
+
+        return latex(self.expr)
+
     # -- numbers ------------------------------------------------------------------------------
+    def substitute(self, values: Mapping[object, object]) -> RationalFunction:
+        """Exact partial substitution of rational numbers (by symbol or name); cancels again.
+
+        Generators without a value (such as s) stay symbolic.
+        """
+        by_name = {str(k): _to_fraction(v) for k, v in values.items()}
+        if any(isinstance(v, complex) for v in by_name.values()):
+            raise ValueError("substitute takes real numbers; use evaluate() for complex s")
+        keep = [i for i, g in enumerate(self.ring.gens) if str(g) not in by_name]
+        fixed = [by_name.get(str(g)) for g in self.ring.gens]
+        ring = Ring.over(tuple(self.ring.gens[i] for i in keep))
+
+        def collapse(p: Poly) -> dict[tuple[int, ...], Fraction]:
+            out: dict[tuple[int, ...], Fraction] = {}
+            for monom, coeff in p.to_dict().items():
+                value = Fraction(int(coeff))
+                for v, e in zip(fixed, monom, strict=False):
+                    if e and v is not None:
+                        value *= v**int(e)
+                key = tuple(int(monom[i]) for i in keep) or (0,)
+                out[key] = out.get(key, 0) + value
+            return {k: v for k, v in out.items() if v}
+
+        num, den = collapse(self.num), collapse(self.den)
+        if not den:
+            raise ZeroDivisionError("the denominator vanishes at these values")
+        scale = 1
+        for v in (*num.values(), *den.values()):
+            scale = scale * v.denominator // _gcd(scale, v.denominator)
+        as_poly = lambda d: ring.ctx.from_dict({k: int(v * scale) for k, v in d.items()})  # noqa: E731
+        return RationalFunction.reduced(as_poly(num), as_poly(den), ring)
+
     def evaluate(self, values: Mapping[object, object], s: object = None) -> complex | Fraction:
         """The value at numbers for every generator (by SymPy symbol or by name).
 
@@ -168,9 +206,9 @@ class RationalFunction:
             for v, e in zip(values, monom, strict=False):
                 if e:
                     if v is None:
-                        power += e
+                        power += int(e)
                     else:
-                        term *= v**e
+                        term *= v**int(e)
             by_power[power] = by_power.get(power, 0) + term
         if s_value is None:
             return by_power.get(0, Fraction(0))

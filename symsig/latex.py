@@ -1,0 +1,41 @@
+"""LaTeX the way textbooks write small-signal symbols: g_{m1}, r_{\\pi 1}, C_{\\mu}, R_{C}."""
+
+from __future__ import annotations
+
+import re
+
+import sympy
+
+# symbol stem -> (letter, subscript) per DESIGN §2; the device index is appended to the subscript
+_DEVICE = {
+    "gm": ("g", "m"), "gmb": ("g", "mb"), "rpi": ("r", r"\pi"), "ro": ("r", "o"),
+    "rx": ("r", "x"), "re": ("r", "e"), "rd": ("r", "d"), "cpi": ("C", r"\pi"),
+    "cmu": ("C", r"\mu"), "cgs": ("C", "gs"), "cgd": ("C", "gd"), "cdb": ("C", "db"),
+    "csb": ("C", "sb"), "beta": (r"\beta", ""), "alpha": (r"\alpha", ""),
+    "lambda": (r"\lambda", ""), "chi": (r"\chi", ""), "IC": ("I", "C"), "ID": ("I", "D"),
+    "VA": ("V", "A"), "Vov": ("V", "ov"), "VT": ("V", "T"),
+}
+_STEMS = "|".join(sorted(_DEVICE, key=len, reverse=True))
+_DEVICE_NAME = re.compile(rf"({_STEMS})_?(\d*)")
+_PASSIVE_NAME = re.compile(r"([RCLGZY])_?([A-Za-z0-9]+)")
+
+
+def symbol_latex(name: str) -> str:
+    """LaTeX for one symbol name, with the textbook subscript convention."""
+    m = _DEVICE_NAME.fullmatch(name)
+    if m:
+        (letter, sub), index = _DEVICE[m.group(1)], m.group(2)
+        if not sub:
+            return letter + (f"_{{{index}}}" if index else "")
+        gap = " " if index and sub.startswith("\\") else ""  # r_{\pi 1}, not r_{\pi1}
+        return f"{letter}_{{{sub}{gap}{index}}}"
+    m = _PASSIVE_NAME.fullmatch(name)
+    if m:
+        return f"{m.group(1)}_{{{m.group(2)}}}"
+    return sympy.latex(sympy.Symbol(name))
+
+
+def latex(expr: sympy.Expr) -> str:
+    """LaTeX of an expression with textbook symbol names."""
+    names = {sym: symbol_latex(sym.name) for sym in expr.free_symbols if sym.is_Symbol}
+    return sympy.latex(expr, symbol_names=names)
