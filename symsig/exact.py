@@ -232,8 +232,12 @@ def _converter(exprs: Sequence[sympy.Expr]) -> tuple[Ring, dict]:
     """A ring for all `exprs` and each distinct expression as a (num, den) pair of polys."""
     distinct = list(dict.fromkeys(sympy.sympify(e) for e in exprs))
     halves = [part for e in distinct for part in _split(e)]
-    polys, opt = sympy.parallel_poly_from_expr(halves, domain=sympy.ZZ) if halves else ([], None)
-    gens = tuple(opt.gens) if opt is not None else ()
+    try:
+        polys, opt = sympy.parallel_poly_from_expr(halves, domain=sympy.ZZ)
+        gens = tuple(opt.gens)
+    except sympy.PolificationFailed:  # only numbers: any one generator will do
+        gens = (sympy.Symbol("s"),)
+        polys, _ = sympy.parallel_poly_from_expr(halves, *gens, domain=sympy.ZZ)
     ordered = tuple(sorted(gens, key=lambda g: (not g.is_Symbol, str(g))))
     ring = Ring.over(tuple(g if g != _J else sympy.I for g in ordered))
     ring_for_poly = Ring(ordered, ring.ctx)

@@ -52,6 +52,7 @@ _IGNORED_COMMANDS = {
     ".options", ".option", ".save", ".meas", ".measure", ".backanno", ".temp", ".ic",
     ".nodeset", ".title", ".global", ".lib", ".model",
 }
+_NODE_NAME = re.compile(r"[\w.+\-#:\[\]<>!$%&|/]+")
 _TOKEN = re.compile(r"\{[^}]*\}|[^\s{(=]+\([^)]*\)|[^\s=]+|=")
 
 
@@ -287,6 +288,9 @@ def _element(tokens: list[str], line: int) -> Element:
     row = GRAMMAR.get(name[0].upper())
     if row is None:
         raise NetlistError(f"unknown element {name!r} (letter {name[0].upper()!r})", line)
+    for t in tokens[1:]:
+        if re.match(r"(poly|value|table)\b", t, re.I) and row.tail != "source":
+            raise NetlistError(f"{name}: {t.split('(')[0].upper()} forms are not supported", line)
     nodes = tokens[1 : 1 + row.nodes]
     rest = tokens[1 + row.nodes :]
     usage = {"value": "VALUE", "source": "[DC x] [AC y]", "control value": "VSENSE VALUE"}[row.tail]
@@ -294,14 +298,15 @@ def _element(tokens: list[str], line: int) -> Element:
         raise NetlistError(
             f"{name}: a {row.what} needs {row.nodes} nodes: {name} "
             + " ".join(f"n{i + 1}" for i in range(row.nodes)) + f" {usage}", line)
+    for n in nodes:
+        if not _NODE_NAME.fullmatch(n):
+            raise NetlistError(f"{name}: bad node name {n!r}", line)
     nodes = tuple(_node(n) for n in nodes)
     if row.tail == "source":
         dc, ac = _source_parts(name, rest, line)
         return Element(name, nodes, dc, ac, line=line)
     want = 2 if row.tail == "control value" else 1
     if len(rest) != want:
-        if rest and rest[0].lower() in ("poly", "value", "table"):
-            raise NetlistError(f"{name}: {rest[0].upper()} forms are not supported", line)
         raise NetlistError(
             f"{name}: wrong number of fields: a {row.what} is written {name} "
             + " ".join(f"n{i + 1}" for i in range(row.nodes)) + f" {usage}", line)
@@ -326,9 +331,9 @@ def _params(tokens: list[str], line: int) -> dict[str, sympy.Expr]:
 
 def parse(text: str) -> Circuit:
     """Read netlist text into a validated `Circuit`; errors name the line."""
-    circuit = Circuit()
+    elements: list[Element] = []
     params: dict[str, sympy.Expr] = {}
-    title = ""
+    first: tuple[int, str] | None = None  # the first line, title or element: decided at the end
     in_control = False
     for index, (line, content) in enumerate(_logical_lines(text)):
         tokens = _TOKEN.findall(content)
@@ -338,30 +343,48 @@ def parse(text: str) -> Circuit:
             continue
         if word == ".control":
             in_control = True
-            continue
-        if word.startswith("."):
-            if word == ".param":
-                params.update(_params(tokens[1:], line))
-            elif word == ".end":
-                break
-            elif word in ("include", ".include", ".inc"):
-                raise NetlistError(".include is not supported: paste the file in", line)
-            elif word not in _IGNORED_COMMANDS:
+        elif word == ".param":
+            params.update(_params(tokens[1:], line))
+        elif word == ".end":
+            break
+        elif word in (".include", ".inc"):
+            raise NetlistError(".include is not supported: paste the file in", line)
+        elif word.startswith("."):
+            if word not in _IGNORED_COMMANDS:
                 raise NetlistError(f"unknown command {tokens[0]!r}", line)
-            continue
-        if index == 0 and line == 1:
-            # A first line that is not an element is the title, as in SPICE files.
-            try:
-                element = _element(tokens, line)
-            except NetlistError:
-                title = content
-                continue
+        elif index == 0 and line == 1:
+            first = (line, content)
         else:
-            element = _element(tokens, line)
-        circuit = circuit.add(element)
-    circuit = replace(circuit, params=params, title=title)
+            elements.append(_element(tokens, line))
+    title = ""
+    if first is not None:
+        element = _first_element(first, elements)
+        if element is None:
+            title = first[1]
+        else:
+            elements.insert(0, element)
+    circuit = Circuit(params=params, title=title)
+    for e in elements:
+        circuit = circuit.add(e)
     validate(circuit)
     return circuit
+
+
+def _first_element(first: tuple[int, str], rest: list[Element]) -> Element | None:
+    """The first line as an element, or None when it reads as a title (SPICE's first line).
+
+    It is an element only if it parses as one and shares a node with ground or with the
+    other elements: "Emitter follower at AC ground test" parses, but connects to nothing.
+    """
+    line, content = first
+    try:
+        element = _element(_TOKEN.findall(content), line)
+    except NetlistError:
+        return None
+    used = {GROUND} | {n for e in rest for n in e.nodes}
+    if rest and not used & set(element.nodes):
+        return None
+    return element
 
 
 # -- structural checks --------------------------------------------------------------------------
