@@ -155,12 +155,19 @@ def impedance(
 def rin(circuit: Circuit, source: str, input_node: str | None = None) -> RationalFunction:
     """R_in: impedance from the input node to ground with `source` removed, others zeroed.
 
-    The input node defaults to the source's + node; name the node after a series source
+    The input node defaults to the node the source drives: a V source's + node, an I source's
+    - node (SPICE pushes its current out there). Name the node after a series source
     resistance (e.g. the base) for the textbook R_in that excludes it.
     """
     src = _source(circuit, source)
-    node = src.nodes[0] if input_node is None else _require_node(circuit, input_node)
+    node = input_node if input_node is not None else driven_node(src)
+    node = _require_node(circuit, node)
     return impedance(circuit, node, GROUND, remove=[src.name])
+
+
+def driven_node(source: Element) -> str:
+    """The node a source drives: + for a V source, - for an I source (current exits there)."""
+    return source.nodes[1] if source.kind == "I" else source.nodes[0]
 
 
 def rout(circuit: Circuit, output: str, load: str | None = None) -> RationalFunction:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import sympy
 
-from .analysis import Probe, amplifier, param_values
+from .analysis import Probe, amplifier, driven_node, param_values
 from .errors import SymsigError
 from .exact import RationalFunction
 from .latex import latex
@@ -73,7 +73,7 @@ def _analyze(args: argparse.Namespace) -> int:
         return 0
     source = circuit.element(args.source).name
     output = str(Probe.parse(args.output))
-    in_node = args.input_node or circuit.element(args.source).nodes[0]
+    in_node = args.input_node or driven_node(circuit.element(args.source))
     labels = {
         "gain": (f"gain {output}/{source}", r"A_v"),
         "rin": (f"R_in at {in_node} ({source} removed)", r"R_{in}"),

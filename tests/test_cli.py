@@ -1,0 +1,55 @@
+"""The `symsig analyze` command: its outputs checked against hand-derived CE formulas."""
+
+import io
+import json
+from pathlib import Path
+
+import sympy
+
+from symsig.cli import main
+from tests.conftest import same
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ce.cir"
+P = lambda name: sympy.Symbol(name, positive=True)  # noqa: E731
+gm, rpi, ro, RC, RL, Rs = map(P, "gm rpi ro RC RL Rs".split())
+ARGS = ["analyze", str(EXAMPLE), "--source", "Vs", "--output", "c", "--input-node", "b",
+        "--load", "RL"]
+
+
+def parsed(text: str) -> sympy.Expr:
+    # Our own JSON output (not user input), read back the way a user's script would.
+    names = {str(x): x for x in (gm, rpi, ro, RC, RL, Rs)}
+    return sympy.parse_expr(text, local_dict=names)
+
+
+def test_json_keys_and_formulas(capsys):
+    assert main([*ARGS, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"gain", "rin", "rout", "latex", "symbols"} <= set(out)
+    ro_rc_rl = 1 / (1 / ro + 1 / RC + 1 / RL)
+    assert same(parsed(out["gain"]), -gm * ro_rc_rl * rpi / (rpi + Rs))
+    assert same(parsed(out["rin"]), rpi)
+    assert same(parsed(out["rout"]), ro * RC / (ro + RC))
+    assert out["latex"]["rin"] == r"r_{\pi}"
+    assert sorted(out["symbols"]) == sorted(["RC", "RL", "Rs", "gm", "ro", "rpi"])
+    # .param numbers from the example: gm = 1/26, rpi = 2600, ro = 100k, RC = 4.7k, RL = 10k
+    g = 1 / 26
+    expected = -g * 1 / (1 / 100e3 + 1 / 4.7e3 + 1 / 10e3) * 2600 / 3600
+    assert abs(float(out["numeric"]["gain"]) / expected - 1) < 1e-5
+
+
+def test_subs_overrides_params(capsys):
+    assert main([*ARGS, "--subs", "RL=1meg,Rs=0"]) == 0
+    text = capsys.readouterr().out
+    assert "gain v(c)/Vs = " in text and "R_in at b (Vs removed) = rpi" in text
+    expected = -(1 / 26) / (1 / 100e3 + 1 / 4.7e3 + 1 / 1e6)
+    value = float(text.split("\n")[1].split("=")[1])
+    assert abs(value / expected - 1) < 1e-5
+
+
+def test_latex_and_stdin(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(EXAMPLE.read_text()))
+    assert main(["analyze", "-", "--source", "Vs", "--output", "c", "--latex"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == r"R_{in} = R_{s} + r_{\pi}"
+    assert lines[0].startswith("A_v = ")
