@@ -18,6 +18,8 @@ from math import gcd as _gcd
 
 import flint
 import sympy
+from sympy.core.add import _addsort
+from sympy.core.mul import _mulsort
 
 Poly = flint.fmpz_mpoly
 
@@ -51,11 +53,38 @@ class Ring:
         return self.ctx.from_dict(terms) if terms else self.ctx.from_dict({})
 
     def to_sympy(self, p: Poly) -> sympy.Expr:
-        if not self.gens:
-            return sympy.Integer(int(p.to_dict().get((0,), 0))) if not p.is_zero() else sympy.S.Zero
-        return sympy.Poly.from_dict(
-            {k: int(v) for k, v in p.to_dict().items()}, *self.gens, domain=sympy.ZZ
-        ).as_expr()
+        """The polynomial as a SymPy expression, expanded.
+
+        SymPy's own route (Poly.as_expr) re-sorts and re-collects every term and takes seconds
+        for 10^4 terms. The terms here are already distinct, so each Mul and the Add are made
+        with their arguments put in SymPy's canonical order directly: ~10x faster, and equal
+        (==, same args) to what SymPy would build (tested).
+        """
+        if p.is_zero():
+            return sympy.S.Zero
+        terms = p.to_dict()
+        if not all(g.is_Symbol for g in self.gens):
+            return sympy.Poly.from_dict(
+                {k: int(v) for k, v in terms.items()}, *self.gens, domain=sympy.ZZ
+            ).as_expr()
+        top = [max(int(m[i]) for m in terms) for i in range(len(self.gens))]
+        factor = {(i, e): g if e == 1 else sympy.Pow(g, e)
+                  for i, g in enumerate(self.gens) for e in range(1, top[i] + 1)}
+        ordered = list(factor.values())
+        _mulsort(ordered)  # one canonical sort of all factors; each term then sorts by rank
+        rank = {id(f): r for r, f in enumerate(ordered)}
+        out = []
+        for monom, coeff in terms.items():
+            args = sorted((factor[i, int(e)] for i, e in enumerate(monom) if e),
+                          key=lambda f: rank[id(f)])
+            c = int(coeff)
+            if c != 1 or not args:
+                args.insert(0, sympy.Integer(c))
+            out.append(sympy.Mul._from_args(args) if len(args) > 1 else args[0])
+        if len(out) == 1:
+            return out[0]
+        _addsort(out)
+        return sympy.Add._from_args(out)
 
 
 def _to_fraction(value: object) -> Fraction | complex:
