@@ -55,10 +55,20 @@ class Probe:
 
 
 def _require_node(circuit: Circuit, node: str) -> str:
-    node = _node(node)
-    if not circuit.has_node(node):
-        raise AnalysisError(f"no node named {node!r} in the circuit")
-    return node
+    name = circuit.resolve(node)
+    if not circuit.has_node(name):
+        raise AnalysisError(f"no node named {_node(node)!r} in the circuit")
+    return name
+
+
+def linear(circuit: Circuit, sources: Iterable[str] = ()) -> Circuit:
+    """The circuit itself if it is linear; else its mid-band small-signal equivalent
+    (`small_signal` with default options, keeping the named `sources` as signal sources)."""
+    if not circuit.devices():
+        return circuit
+    from .smallsignal import small_signal  # devices are a layer above the linear analysis
+
+    return small_signal(circuit, sources=sources)
 
 
 def _source(circuit: Circuit, name: str) -> Element:
@@ -103,16 +113,19 @@ def _drive_all(circuit: Circuit) -> dict[str, sympy.Expr]:
 
 def measure(circuit: Circuit, output: str | tuple[str, str]) -> RationalFunction:
     """v(...) or i(...) with every independent source at its AC value (superposition)."""
+    circuit = linear(circuit)
     return _solve(circuit, Probe.parse(output), _drive_all(circuit))
 
 
 def node_voltage(circuit: Circuit, node: str, ref: str = GROUND) -> RationalFunction:
     """v(node) - v(ref) with every independent source at its AC value."""
+    circuit = linear(circuit)
     return _solve(circuit, Probe("v", _node(node), _node(ref)), _drive_all(circuit))
 
 
 def current(circuit: Circuit, element: str) -> RationalFunction:
     """Current through `element` from its + node to its - node (SPICE sign convention)."""
+    circuit = linear(circuit)
     return _solve(circuit, Probe("i", element), _drive_all(circuit))
 
 
@@ -122,6 +135,7 @@ def transfer(circuit: Circuit, output: str | tuple[str, str], source: str) -> Ra
     `output` is a node, `v(a,b)` or `i(R1)`; for a V source and a voltage output this is the
     voltage gain H(s).
     """
+    circuit = linear(circuit, [source])
     src = _source(circuit, source)
     return _solve(circuit, Probe.parse(output), {src.name.lower(): sympy.Integer(1)})
 
@@ -134,6 +148,7 @@ def impedance(
     Elements in `remove` are taken out first (left open). A 1 A test current is pushed into a
     and drawn from b; the impedance is v(a) - v(b).
     """
+    circuit = linear(circuit)
     reduced = circuit.without(*remove) if remove else circuit
     a, b = _require_node(circuit, a), _require_node(circuit, b)
     for node in (a, b):
@@ -159,6 +174,7 @@ def rin(circuit: Circuit, source: str, input_node: str | None = None) -> Rationa
     - node (SPICE pushes its current out there). Name the node after a series source
     resistance (e.g. the base) for the textbook R_in that excludes it.
     """
+    circuit = linear(circuit, [source])
     src = _source(circuit, source)
     node = input_node if input_node is not None else driven_node(src)
     node = _require_node(circuit, node)

@@ -148,8 +148,15 @@ class RationalFunction:
 
     def _factor(self, p: Poly) -> sympy.Expr:
         content, factors = p.factor()
-        out = sympy.Integer(int(content))
-        return out * sympy.Mul(*[self.ring.to_sympy(f) ** e for f, e in factors])
+        sign = 1
+        parts = []
+        for f, e in factors:
+            negative = sum(1 for c in f.coeffs() if c < 0)
+            if 2 * negative > len(f):  # write (a + b), not (-a - b): the sign goes in front
+                f = -f
+                sign *= (-1) ** int(e)
+            parts.append(self.ring.to_sympy(f) ** int(e))
+        return sympy.Integer(sign * int(content)) * sympy.Mul(*parts)
 
     @cached_property
     def expr(self) -> sympy.Expr:

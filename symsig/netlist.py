@@ -26,7 +26,8 @@ class Row:
 
     what: str
     nodes: int
-    tail: str  # "value", "source" (DC/AC parts) or "control value"
+    tail: str  # "value", "source" (DC/AC parts), "control value" or "model"
+    optional_nodes: int = 0  # a MOSFET's body node may be left out (tied to the source)
 
 
 GRAMMAR: dict[str, Row] = {
@@ -39,6 +40,19 @@ GRAMMAR: dict[str, Row] = {
     "G": Row("voltage-controlled current source", 4, "value"),
     "F": Row("current-controlled current source", 2, "control value"),
     "H": Row("current-controlled voltage source", 2, "control value"),
+    "Q": Row("bipolar transistor", 3, "model"),
+    "M": Row("MOSFET", 3, "model", optional_nodes=1),
+    "D": Row("diode", 2, "model"),
+}
+
+#: Devices: replaced by their small-signal models before any linear analysis.
+DEVICE_KINDS = frozenset("QMD")
+#: Model types each device letter accepts; the first is the default.
+DEVICE_TYPES = {"Q": ("npn", "pnp"), "M": ("nmos", "pmos"), "D": ("d",)}
+# SPICE model-card names -> symsig's parameter names (DESIGN §2); others pass through lowercased.
+_MODEL_ALIASES = {
+    "bf": "beta", "vaf": "va", "nf": "n", "rb": "rx", "vbeon": "vbe", "vto": "vth",
+    "vt0": "vth", "von": "vd", "type": "type",
 }
 
 #: Kinds whose branch is an ideal voltage (a loop of these has no solution).
@@ -66,6 +80,8 @@ class Element:
     ac: sympy.Expr | None = None
     control: str | None = None
     line: int | None = None
+    model: str | None = None  # devices: a .model name or a type (npn, pmos, ...)
+    params: tuple[tuple[str, sympy.Expr], ...] = ()  # devices: instance parameters (W=, L=)
 
     @property
     def kind(self) -> str:
@@ -85,7 +101,10 @@ class Element:
             return text if re.fullmatch(r"[\w.]+", text) else "{" + text + "}"
 
         parts = [self.name, *self.nodes]
-        if self.kind in SOURCE_KINDS:
+        if self.kind in DEVICE_KINDS:
+            parts += [self.model] if self.model else []
+            parts += [f"{k}={show(v)}" for k, v in self.params]
+        elif self.kind in SOURCE_KINDS:
             if self.value is not None and self.value != 0:
                 parts += ["DC", show(self.value)]
             if self.ac is not None and self.ac != 0:
@@ -97,6 +116,21 @@ class Element:
                 parts.append(self.control)
             parts.append(show(self.value))
         return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Model:
+    """A `.model NAME TYPE (k=v ...)` card: parameters given here are numbers or expressions;
+    those left out stay symbolic."""
+
+    name: str
+    type: str
+    params: Mapping[str, sympy.Expr] = field(default_factory=dict)
+    line: int | None = None
+
+    def card(self) -> str:
+        inside = " ".join(f"{k}={{{v}}}" for k, v in self.params.items())
+        return f".model {self.name} {self.type}" + (f" ({inside})" if inside else "")
 
 
 def _node(name: str) -> str:
@@ -111,6 +145,8 @@ class Circuit:
     elements: tuple[Element, ...] = ()
     params: Mapping[str, sympy.Expr] = field(default_factory=dict)
     title: str = ""
+    models: Mapping[str, Model] = field(default_factory=dict)  # keyed by lowercased name
+    aliases: Mapping[str, str] = field(default_factory=dict)  # node -> node it was merged into
 
     # -- queries ---------------------------------------------------------------------------
     def nodes(self) -> list[str]:
@@ -122,9 +158,24 @@ class Circuit:
                     seen.setdefault(n, None)
         return list(seen)
 
-    def has_node(self, node: str) -> bool:
+    def resolve(self, node: str) -> str:
+        """A node's name in this circuit: normalised, and followed through merged nodes."""
         node = _node(node)
+        return self.aliases.get(node, node)
+
+    def has_node(self, node: str) -> bool:
+        node = self.resolve(node)
         return node == GROUND or node in self.nodes()
+
+    def devices(self) -> list[Element]:
+        return [e for e in self.elements if e.kind in DEVICE_KINDS]
+
+    def model_of(self, device: Element) -> Model:
+        """The device's .model card, or an empty card of its type (all parameters symbolic)."""
+        key = (device.model or DEVICE_TYPES[device.kind][0]).lower()
+        if key in self.models:
+            return self.models[key]
+        return Model(key, key)
 
     def find(self, name: str) -> Element | None:
         key = name.lower()
@@ -142,7 +193,7 @@ class Circuit:
     def symbols(self) -> set[sympy.Symbol]:
         out: set[sympy.Symbol] = set()
         for e in self.elements:
-            for v in (e.value, e.ac):
+            for v in (e.value, e.ac, *(v for _, v in e.params)):
                 if v is not None:
                     out |= v.free_symbols
         return out
@@ -180,6 +231,7 @@ class Circuit:
         """The circuit as netlist text that `parse` reads back to the same circuit."""
         lines = [f"* {self.title}" if self.title else "* symsig circuit"]
         lines += [e.netlist_line() for e in self.elements]
+        lines += [m.card() for m in self.models.values()]
         for k, v in self.params.items():
             lines.append(f".param {k}={{{v}}}")
         lines.append(".end")
@@ -283,7 +335,9 @@ def _source_parts(name: str, tokens: list[str], line: int) -> tuple[sympy.Expr, 
     return dc, ac
 
 
-def _element(tokens: list[str], line: int) -> Element:
+def _element(tokens: list[str], line: int, models: frozenset[str] = frozenset()) -> Element:
+    """One element line; `models` holds the file's .model names (a MOSFET's 4th field is
+    either its body node or its model)."""
     name = tokens[0]
     row = GRAMMAR.get(name[0].upper())
     if row is None:
@@ -291,28 +345,79 @@ def _element(tokens: list[str], line: int) -> Element:
     for t in tokens[1:]:
         if re.match(r"(poly|value|table)\b", t, re.I) and row.tail != "source":
             raise NetlistError(f"{name}: {t.split('(')[0].upper()} forms are not supported", line)
-    nodes = tokens[1 : 1 + row.nodes]
+    if row.tail == "model":
+        return _device(name, row, tokens[1:], line, models)
+    nodes = _nodes(name, row, tokens[1 : 1 + row.nodes], line)
     rest = tokens[1 + row.nodes :]
-    usage = {"value": "VALUE", "source": "[DC x] [AC y]", "control value": "VSENSE VALUE"}[row.tail]
-    if len(nodes) < row.nodes or any(n == "=" for n in nodes):
-        raise NetlistError(
-            f"{name}: a {row.what} needs {row.nodes} nodes: {name} "
-            + " ".join(f"n{i + 1}" for i in range(row.nodes)) + f" {usage}", line)
-    for n in nodes:
-        if not _NODE_NAME.fullmatch(n):
-            raise NetlistError(f"{name}: bad node name {n!r}", line)
-    nodes = tuple(_node(n) for n in nodes)
     if row.tail == "source":
         dc, ac = _source_parts(name, rest, line)
         return Element(name, nodes, dc, ac, line=line)
     want = 2 if row.tail == "control value" else 1
     if len(rest) != want:
         raise NetlistError(
-            f"{name}: wrong number of fields: a {row.what} is written {name} "
-            + " ".join(f"n{i + 1}" for i in range(row.nodes)) + f" {usage}", line)
+            f"{name}: wrong number of fields: a {row.what} is written {_usage(name, row)}", line)
     if want == 2:
         return Element(name, nodes, parse_value(rest[1], line), control=rest[0], line=line)
     return Element(name, nodes, parse_value(rest[0], line), line=line)
+
+
+def _usage(name: str, row: Row) -> str:
+    nodes = " ".join(f"n{i + 1}" for i in range(row.nodes))
+    tail = {"value": "VALUE", "source": "[DC x] [AC y]", "control value": "VSENSE VALUE",
+            "model": "[MODEL]"}[row.tail]
+    if row.optional_nodes:
+        nodes += " [body]"
+    return f"{name} {nodes} {tail}"
+
+
+def _nodes(name: str, row: Row, nodes: list[str], line: int) -> tuple[str, ...]:
+    if len(nodes) < row.nodes or any(n == "=" for n in nodes):
+        raise NetlistError(f"{name}: a {row.what} needs {row.nodes} nodes: {_usage(name, row)}",
+                           line)
+    for n in nodes:
+        if not _NODE_NAME.fullmatch(n):
+            raise NetlistError(f"{name}: bad node name {n!r}", line)
+    return tuple(_node(n) for n in nodes)
+
+
+def _device(name: str, row: Row, fields: list[str], line: int, models: frozenset[str]):
+    """`Q1 c b e [MODEL]`, `M1 d g s [b] [MODEL] [W=.. L=..]`, `D1 a k [MODEL]`."""
+    params = []
+    while len(fields) >= 3 and fields[-2] == "=":
+        params.insert(0, (fields[-3].lower(), parse_value(fields[-1], line)))
+        fields = fields[:-3]
+    types = DEVICE_TYPES[name[0].upper()]
+    extra = len(fields) - row.nodes
+    if extra < 0 or extra > 1 + row.optional_nodes:
+        raise NetlistError(
+            f"{name}: wrong number of fields: a {row.what} is written {_usage(name, row)}", line)
+    has_model = extra == 2 or (extra == 1 and (
+        not row.optional_nodes or fields[-1].lower() in models or fields[-1].lower() in types))
+    model = fields[-1] if has_model else None
+    nodes = _nodes(name, row, fields[: len(fields) - has_model], line)
+    return Element(name, nodes, line=line, model=model, params=tuple(params))
+
+
+def _model(tokens: list[str], line: int) -> Model:
+    """`.model NAME TYPE (k=v ...)`; parentheses optional, SPICE parameter names accepted."""
+    if len(tokens) < 3:
+        raise NetlistError(".model expects NAME TYPE (param=value ...)", line)
+    name, kind = tokens[1], tokens[2].lower()
+    known = {t for types in DEVICE_TYPES.values() for t in types}
+    if kind not in known:
+        raise NetlistError(f".model {name}: unknown type {tokens[2]!r} "
+                           f"(one of {', '.join(sorted(known))})", line)
+    params: dict[str, sympy.Expr] = {}
+    rest = tokens[3:]
+    if len(rest) % 3:
+        raise NetlistError(f".model {name}: parameters must be written name=value", line)
+    for i in range(0, len(rest), 3):
+        key, equals, value = rest[i : i + 3]
+        if equals != "=":
+            raise NetlistError(f".model {name}: parameters must be written name=value", line)
+        key = key.lower()
+        params[_MODEL_ALIASES.get(key, key)] = parse_value(value, line)
+    return Model(name, kind, params, line)
 
 
 def _params(tokens: list[str], line: int) -> dict[str, sympy.Expr]:
@@ -331,11 +436,16 @@ def _params(tokens: list[str], line: int) -> dict[str, sympy.Expr]:
 
 def parse(text: str) -> Circuit:
     """Read netlist text into a validated `Circuit`; errors name the line."""
+    lines = list(_logical_lines(text))
+    model_names = frozenset(
+        t[1].lower() for t in (_TOKEN.findall(c) for _, c in lines)
+        if t[0].lower() == ".model" and len(t) > 1)
     elements: list[Element] = []
     params: dict[str, sympy.Expr] = {}
+    models: dict[str, Model] = {}
     first: tuple[int, str] | None = None  # the first line, title or element: decided at the end
     in_control = False
-    for index, (line, content) in enumerate(_logical_lines(text)):
+    for index, (line, content) in enumerate(lines):
         tokens = _TOKEN.findall(content)
         word = tokens[0].lower()
         if in_control:
@@ -345,6 +455,11 @@ def parse(text: str) -> Circuit:
             in_control = True
         elif word == ".param":
             params.update(_params(tokens[1:], line))
+        elif word == ".model":
+            model = _model(_TOKEN.findall(content.replace("(", " ").replace(")", " ")), line)
+            if model.name.lower() in models:
+                raise NetlistError(f"duplicate .model {model.name!r}", line)
+            models[model.name.lower()] = model
         elif word == ".end":
             break
         elif word in (".include", ".inc"):
@@ -355,22 +470,24 @@ def parse(text: str) -> Circuit:
         elif index == 0 and line == 1:
             first = (line, content)
         else:
-            elements.append(_element(tokens, line))
+            elements.append(_element(tokens, line, model_names))
     title = ""
     if first is not None:
-        element = _first_element(first, elements)
+        element = _first_element(first, elements, model_names)
         if element is None:
             title = first[1]
         else:
             elements.insert(0, element)
-    circuit = Circuit(params=params, title=title)
+    circuit = Circuit(params=params, title=title, models=models)
     for e in elements:
         circuit = circuit.add(e)
     validate(circuit)
     return circuit
 
 
-def _first_element(first: tuple[int, str], rest: list[Element]) -> Element | None:
+def _first_element(
+    first: tuple[int, str], rest: list[Element], models: frozenset[str]
+) -> Element | None:
     """The first line as an element, or None when it reads as a title (SPICE's first line).
 
     It is an element only if it parses as one and shares a node with ground or with the
@@ -378,7 +495,7 @@ def _first_element(first: tuple[int, str], rest: list[Element]) -> Element | Non
     """
     line, content = first
     try:
-        element = _element(_TOKEN.findall(content), line)
+        element = _element(_TOKEN.findall(content), line, models)
     except NetlistError:
         return None
     used = {GROUND} | {n for e in rest for n in e.nodes}
@@ -431,9 +548,20 @@ def validate(circuit: Circuit) -> None:
                 f"{e.name}: a zero-valued {e.what} is a short; use a 0 V source instead", e.line)
         if e.kind == "C" and e.value == 0:
             raise NetlistError(f"{e.name}: a zero capacitor is an open; remove it", e.line)
+    for e in circuit.devices():
+        key = (e.model or DEVICE_TYPES[e.kind][0]).lower()
+        card = circuit.models.get(key)
+        kind = card.type if card else key
+        if card is None and key not in DEVICE_TYPES[e.kind]:
+            raise NetlistError(f"{e.name}: unknown model {e.model!r} (no .model card)", e.line)
+        if kind not in DEVICE_TYPES[e.kind]:
+            raise NetlistError(f"{e.name}: model {e.model!r} is a {kind} model, not one of "
+                               f"{'/'.join(DEVICE_TYPES[e.kind])}", e.line)
     connected = _Sets()
     for e in circuit.elements:
-        connected.union(e.nodes[0], e.nodes[1])
+        terminals = e.nodes if e.kind in DEVICE_KINDS else e.nodes[:2]
+        for n in terminals[1:]:
+            connected.union(terminals[0], n)
         for n in e.nodes:
             connected.find(n)
     ground = connected.find(GROUND)

@@ -104,10 +104,10 @@ def test_python_builder_errors():
 
 def test_cli_error_exit_code_and_message(tmp_path, capsys):
     bad = tmp_path / "bad.cir"
-    bad.write_text(TITLE + "V1 a 0 AC 1\nQ1 a b\n")
+    bad.write_text(TITLE + "V1 a 0 AC 1\nZ1 a b\n")
     assert main(["analyze", str(bad), "--source", "V1", "--output", "a"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("symsig: error: line 3: unknown element 'Q1'")
+    assert err.startswith("symsig: error: line 3: unknown element 'Z1'")
     assert main(["analyze", str(tmp_path / "missing.cir"), "--source", "V1", "--output", "a"]) == 2
     assert "cannot read" in capsys.readouterr().err
 

@@ -1,0 +1,116 @@
+"""Small-signal models of BJTs, MOSFETs and diodes: each a function from a device to linear
+elements, with the symbols of DESIGN §2 and the bias relations kept beside them.
+
+A model function takes the device, the options and a `Namer` (symbols and internal nodes for
+that device) and returns plain `Element`s; `MODELS` maps a device letter to its function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+import sympy
+
+from ..errors import NetlistError
+from ..netlist import Element
+from ..values import symbol
+
+MODEL_NAMES = ("hybrid-pi", "hybrid-pi-beta", "T")
+PARTS = ("ro", "rx", "caps", "gmb")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Which model and which optional parts. Default: hybrid-π with r_o, no r_x, no caps."""
+
+    model: str = "hybrid-pi"
+    ro: bool = True
+    rx: bool = False
+    caps: bool = False
+    gmb: bool = True
+
+    @classmethod
+    def build(cls, model: str = "hybrid-pi", include: Iterable[str] = (),
+              exclude: Iterable[str] = ()) -> Options:
+        """From the CLI words: --model hybrid-pi|hybrid-pi-beta|T, --include rx, --exclude gmb."""
+        chosen = {m.lower(): m for m in MODEL_NAMES}.get(model.lower())
+        if chosen is None:
+            raise NetlistError(f"unknown device model {model!r}: one of {', '.join(MODEL_NAMES)}")
+        opts = cls(model=chosen)
+        for words, on in ((include, True), (exclude, False)):
+            for word in words:
+                if word.lower() not in PARTS:
+                    raise NetlistError(f"unknown model part {word!r}: one of {', '.join(PARTS)}")
+                opts = replace(opts, **{word.lower(): on})
+        return opts
+
+
+@dataclass(frozen=True)
+class Namer:
+    """Symbols and internal node names for one device: Q1 -> gm1, rpi1; node 'q1_b'."""
+
+    device: Element
+    taken: frozenset[str]
+
+    @property
+    def suffix(self) -> str:
+        return self.device.name[1:]
+
+    def sym(self, stem: str) -> sympy.Symbol:
+        return symbol(stem + self.suffix)
+
+    def node(self, terminal: str) -> str:
+        name = f"{self.device.name.lower()}_{terminal}"
+        while name in self.taken:
+            name += "_"
+        return name
+
+    def element(self, letter: str, part: str, nodes: tuple[str, ...], value=None,
+                control: str | None = None) -> Element:
+        """An element of this device's model, named like Rpi_Q1 and pointing at its line."""
+        return Element(f"{letter}{part}_{self.device.name}", nodes, value, control=control,
+                       line=self.device.line)
+
+
+ModelFunction = Callable[[Element, Options, Namer], list[Element]]
+
+
+def _models() -> dict[str, ModelFunction]:
+    from .bjt import bjt
+    from .diode import diode
+    from .mosfet import mosfet
+
+    return {"Q": bjt, "M": mosfet, "D": diode}
+
+
+def expand(device: Element, options: Options, taken: Iterable[str]) -> list[Element]:
+    """The linear elements that replace `device` in the small-signal circuit."""
+    return _models()[device.kind](device, options, Namer(device, frozenset(taken)))
+
+
+def relations(device: Element) -> dict[sympy.Symbol, sympy.Expr]:
+    """DESIGN §2 relations for one device, for substitution at the end."""
+    n = Namer(device, frozenset())
+    S = n.sym  # noqa: N806
+    VT = symbol("VT")  # noqa: N806
+    if device.kind == "Q":
+        return {S("gm"): S("IC") / VT, S("rpi"): S("beta") / S("gm"),
+                S("re"): S("alpha") / S("gm"), S("alpha"): S("beta") / (S("beta") + 1),
+                S("ro"): S("VA") / S("IC")}
+    if device.kind == "M":
+        return {S("gm"): 2 * S("ID") / S("Vov"), S("ro"): 1 / (S("lambda") * S("ID")),
+                S("gmb"): S("chi") * S("gm")}
+    return {S("rd"): S("n") * VT / S("ID")}
+
+
+def to_common_basis(expr: sympy.Expr, devices: Iterable[Element]) -> sympy.Expr:
+    """Rewrite r_π, r_e and α through g_m and β, so hybrid-π and T results compare equal."""
+    subs = {}
+    for d in devices:
+        if d.kind == "Q":
+            S = Namer(d, frozenset()).sym  # noqa: N806
+            subs.update({S("rpi"): S("beta") / S("gm"),
+                         S("re"): S("beta") / ((S("beta") + 1) * S("gm")),
+                         S("alpha"): S("beta") / (S("beta") + 1)})
+    return sympy.cancel(expr.xreplace(subs))

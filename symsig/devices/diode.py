@@ -1,0 +1,14 @@
+"""Diode small-signal model: r_d = n·V_T/I_D, with its capacitance on request."""
+
+from __future__ import annotations
+
+from ..netlist import Element
+from . import Namer, Options
+
+
+def diode(device: Element, opts: Options, n: Namer) -> list[Element]:
+    a, k = device.nodes
+    out = [n.element("R", "d", (a, k), n.sym("rd"))]
+    if opts.caps:  # junction and diffusion capacitance together
+        out.append(n.element("C", "d", (a, k), n.sym("cd")))
+    return out

@@ -1,0 +1,108 @@
+"""The AC equivalent: what a textbook draws before it writes the nodal equations.
+
+DC voltage sources become shorts and DC current sources opens; capacitors are shorted at
+mid-band (coupling and bypass) unless kept as 1/(sC); every device is replaced by its
+small-signal model. Shorts merge nodes, and the merged names stay reachable through
+`Circuit.aliases`, so `v(e)` still means the emitter after a bypass capacitor grounds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+import sympy
+
+from .devices import Options, expand
+from .errors import NetlistError
+from .netlist import DEVICE_KINDS, GROUND, Circuit, Element, validate
+
+
+def small_signal(
+    circuit: Circuit,
+    options: Options | None = None,
+    capacitors: str = "short",
+    keep: Iterable[str] = (),
+    sources: Iterable[str] = (),
+) -> Circuit:
+    """The linear small-signal circuit of `circuit`.
+
+    capacitors: "short" (mid-band: every capacitor written in the netlist is a short) or
+    "keep" (each stays 1/(sC)); `keep` names capacitors kept either way. `sources` names
+    independent sources to keep as signal sources even without an AC part (e.g. VCC for
+    supply rejection); any source with an AC part is kept, with its DC part dropped.
+    """
+    options = options or Options()
+    if capacitors not in ("short", "keep"):
+        raise NetlistError(f"capacitors must be 'short' or 'keep', not {capacitors!r}")
+    keep_c = {k.lower() for k in keep}
+    signal = {k.lower() for k in sources}
+    sensed = {e.control.lower() for e in circuit.elements if e.control}
+    merged: dict[str, str] = {}
+    terminals = {n for d in circuit.devices() for n in d.nodes}
+
+    def find(node: str) -> str:
+        while node in merged:
+            node = merged[node]
+        return node
+
+    kept: list[Element] = []
+    for e in circuit.elements:
+        key = e.name.lower()
+        if e.kind == "V" and (e.ac is None or e.ac == 0) and key not in signal | sensed:
+            short = True
+        elif e.kind == "C" and capacitors == "short" and key not in keep_c:
+            short = True
+        else:
+            short = False
+        if short:
+            a, b = find(e.nodes[0]), find(e.nodes[1])
+            if a != b:
+                merged[_loser(a, b, terminals)] = _winner(a, b, terminals)
+            continue
+        if e.kind == "I" and (e.ac is None or e.ac == 0) and key not in signal:
+            continue  # a DC current source is an open circuit
+        if e.kind in "VI":
+            e = replace(e, value=sympy.Integer(0), ac=e.ac if e.ac is not None else 0)
+        kept.append(e)
+
+    renamed = [replace(e, nodes=tuple(find(n) for n in e.nodes)) for e in kept]
+    taken = {n for e in renamed for n in e.nodes}
+    linear: list[Element] = []
+    for e in renamed:
+        if e.kind in DEVICE_KINDS:
+            parts = expand(e, options, taken)
+            taken |= {n for p in parts for n in p.nodes}
+            linear += parts
+        else:
+            linear.append(e)
+    linear = [e for e in linear if not _shorted_out(e)]
+    for e in linear:
+        if e.kind in "VEH" and e.nodes[0] == e.nodes[1]:
+            raise NetlistError(f"{e.name}: both its nodes are merged into {e.nodes[0]!r} by "
+                               "shorted sources or capacitors", e.line)
+    aliases = {old: find(old) for old in {**merged, **circuit.aliases}}
+    aliases.update({k: find(v) for k, v in circuit.aliases.items()})
+    title = f"small-signal equivalent of: {circuit.title}" if circuit.title else ""
+    out = Circuit(tuple(linear), dict(circuit.params), title, {}, aliases)
+    validate(out)
+    return out
+
+
+def _winner(a: str, b: str, terminals: set[str]) -> str:
+    """Which name survives a merge: ground, then a device terminal (the textbook's b, c, e),
+    then the first."""
+    if GROUND in (a, b):
+        return GROUND
+    if b in terminals and a not in terminals:
+        return b
+    return a
+
+
+def _loser(a: str, b: str, terminals: set[str]) -> str:
+    return b if _winner(a, b, terminals) == a else a
+
+
+def _shorted_out(e: Element) -> bool:
+    """A two-terminal element (or a G source's output) whose ends were merged carries nothing."""
+    return e.kind in "RCLGIF" and e.nodes[0] == e.nodes[1]
