@@ -9,12 +9,15 @@ from collections.abc import Sequence
 
 import sympy
 
-from .analysis import Probe, amplifier, driven_node, param_values
+from .analysis import Probe, amplifier, driven_node
+from .bias import device_values, numbers_at_the_end, operating_point
+from .devices import Options
 from .errors import SymsigError
 from .exact import RationalFunction
 from .latex import latex
 from .netlist import Circuit, parse
-from .values import parse_value
+from .smallsignal import small_signal
+from .values import parse_value, symbol
 
 
 def _read(path: str) -> str:
@@ -38,27 +41,37 @@ def _subs(text: str | None) -> dict[str, sympy.Expr]:
     return out
 
 
-def _numbers(circuit: Circuit, extra: dict[str, sympy.Expr]) -> dict[str, sympy.Expr]:
-    """Values known as numbers (.param and --subs), for substitution at the end."""
-    values = param_values(circuit, extra)
-    return {k: v for k, v in values.items() if v.is_number and v.is_real}
-
-
 def _numeric(result: RationalFunction, values: dict) -> sympy.Expr | None:
     if not values:
         return None
     known = {k: v for k, v in values.items() if any(str(g) == k for g in result.ring.gens)}
-    reduced = result.substitute(known)
+    try:
+        reduced = result.substitute(known)
+    except ZeroDivisionError:
+        return sympy.nan
     return sympy.N(reduced.expr, 6)
 
 
+def _linearize(circuit: Circuit, args: argparse.Namespace) -> Circuit:
+    """The small-signal circuit with the command line's model options (devices only)."""
+    if not circuit.devices():
+        return circuit
+    options = Options.build(args.model, _words(args.include), _words(args.exclude))
+    return small_signal(circuit, options, capacitors=args.caps, sources=[args.source])
+
+
+def _words(text: str | None) -> list[str]:
+    return [w.strip() for w in (text or "").split(",") if w.strip()]
+
+
 def _analyze(args: argparse.Namespace) -> int:
-    circuit = parse(_read(args.file))
-    if args.model.lower() not in ("hybrid-pi", "t"):
-        raise SymsigError(f"--model must be hybrid-pi or T, not {args.model!r}")
+    original = parse(_read(args.file))
+    circuit = _linearize(original, args)
     summary = amplifier(circuit, args.source, args.output, args.input_node, args.load)
     results = {"gain": summary.gain, "rin": summary.rin, "rout": summary.rout}
-    values = _numbers(circuit, _subs(args.subs))
+    subs = _subs(args.subs)
+    values, assumed = numbers_at_the_end(original, subs) if (
+        subs or original.params or original.devices()) else ({}, [])
     numeric = {k: _numeric(r, values) for k, r in results.items()}
     exprs = {k: r.expr for k, r in results.items()}
     symbols = sorted({str(x) for e in exprs.values() for x in e.free_symbols})
@@ -69,6 +82,7 @@ def _analyze(args: argparse.Namespace) -> int:
         if values:
             out["numeric"] = {k: str(v) for k, v in numeric.items()}
             out["values"] = {k: str(v) for k, v in values.items()}
+            out["assumed"] = assumed
         print(json.dumps(out, indent=2))
         return 0
     source = circuit.element(args.source).name
@@ -87,7 +101,75 @@ def _analyze(args: argparse.Namespace) -> int:
             print(f"{text} = {exprs[key]}")
             if numeric[key] is not None:
                 print(f"    = {numeric[key]}")
+    if assumed and not args.latex:
+        print(f"(assumed: {', '.join(assumed)})")
     return 0
+
+
+def _op(args: argparse.Namespace) -> int:
+    circuit = parse(_read(args.file))
+    subs = _subs(args.subs)
+    values, assumed = numbers_at_the_end(circuit, subs)
+    op = operating_point(circuit, args.method, {**device_values(circuit), **subs})
+    if op.method == "exponential":
+        assumed = []  # the numeric route uses the .model cards and SPICE's defaults only
+    by_symbol = {symbol(k): v for k, v in values.items()}
+    report = []
+    for d in op.devices:
+        quantities = {**{k + d.name[1:]: v for k, v in d.bias.items()}, **d.small_signal}
+        numeric = {k: sympy.N(sympy.sympify(v).xreplace(by_symbol), 6)
+                   for k, v in quantities.items()}
+        region = d.region
+        if region.endswith("(assumed)"):  # decide it with the numbers where there are some
+            region = _numeric_region(circuit, d, values) or region
+        report.append((d, quantities, numeric, region))
+    warnings = [w for d, *_ in report for w in d.warnings]
+    if args.json:
+        out = {"method": op.method, "devices": {}, "warnings": warnings, "assumed": assumed}
+        for d, _, numeric, region in report:
+            out["devices"][d.name] = {
+                "type": d.type, "region": region,
+                "bias": {k: str(v) for k, v in d.bias.items()},
+                "small_signal": {k: str(v) for k, v in d.small_signal.items()},
+                "numeric": {k: str(v) for k, v in numeric.items()},
+            }
+        print(json.dumps(out, indent=2))
+        return 0
+    for d, quantities, numeric, region in report:
+        print(f"{d.name} ({d.type}): {region}")
+        for name, expr in quantities.items():
+            parts = [name]
+            if expr.is_number:
+                parts.append(str(numeric[name]))
+            else:
+                if str(expr) != name:
+                    parts.append(str(expr))
+                if not numeric[name].free_symbols:
+                    parts.append(str(numeric[name]))
+            print("  " + " = ".join(parts))
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if assumed:
+        print(f"(assumed: {', '.join(assumed)})")
+    return 0
+
+
+def _numeric_region(circuit: Circuit, device, values: dict) -> str | None:
+    from .bias import _region  # the same rule the solver applies, now with numbers
+
+    region, warnings = _region(circuit.element(device.name), device.bias, values,
+                               circuit.model_of(circuit.element(device.name)))
+    device.warnings.extend(warnings)
+    return None if region.endswith("(assumed)") else region
+
+
+def _model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default="hybrid-pi",
+                   help="device model: hybrid-pi (default), hybrid-pi-beta or T")
+    p.add_argument("--include", help="model parts to add: ro,rx,caps,gmb (default: ro, gmb)")
+    p.add_argument("--exclude", help="model parts to drop, e.g. ro")
+    p.add_argument("--caps", choices=["short", "keep"], default="short",
+                   help="netlist capacitors at mid-band: short (default) or keep as 1/(sC)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,12 +182,20 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--output", required=True, help="output node (or v(a,b))")
     a.add_argument("--input-node", help="node R_in looks into (default: the source's + node)")
     a.add_argument("--load", help="load element removed for R_out")
-    a.add_argument("--model", default="hybrid-pi", help="device model: hybrid-pi or T")
+    _model_options(a)
     a.add_argument("--subs", help="numbers at the end: NAME=VALUE,NAME=VALUE")
     fmt = a.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON object")
     fmt.add_argument("--latex", action="store_true", help="LaTeX")
     a.set_defaults(run=_analyze)
+    o = sub.add_parser("op", help="DC operating point of each transistor and diode")
+    o.add_argument("file", help="netlist file, or - for standard input")
+    o.add_argument("--method", choices=["constant-vbe", "exponential"], default="constant-vbe",
+                   help="constant-vbe (symbolic; square law for MOSFETs) or exponential "
+                        "(Ebers-Moll/Gummel-Poon, Shockley, level-1 MOS; numbers only)")
+    o.add_argument("--subs", help="numbers: NAME=VALUE,NAME=VALUE")
+    o.add_argument("--json", action="store_true", help="one JSON object")
+    o.set_defaults(run=_op)
     return parser
 
 

@@ -557,6 +557,14 @@ def validate(circuit: Circuit) -> None:
         if kind not in DEVICE_TYPES[e.kind]:
             raise NetlistError(f"{e.name}: model {e.model!r} is a {kind} model, not one of "
                                f"{'/'.join(DEVICE_TYPES[e.kind])}", e.line)
+    suffixes: dict[str, Element] = {}
+    for e in circuit.devices():
+        other = suffixes.setdefault(e.name[1:].lower(), e)
+        if other is not e:
+            raise NetlistError(
+                f"{e.name} and {other.name} would share small-signal symbols (gm{e.name[1:]}, "
+                f"ro{e.name[1:]}, ...): symbols are named by what follows the device letter; "
+                "rename one", e.line)
     connected = _Sets()
     for e in circuit.elements:
         terminals = e.nodes if e.kind in DEVICE_KINDS else e.nodes[:2]

@@ -1,0 +1,241 @@
+"""ngspice as the source of numbers for symsig's formulas.
+
+symsig derives a formula in g_m, r_π, r_o, …; ngspice knows what those are for a real device at
+its real bias. `operating_point` runs ngspice's `op` on the device netlist itself and hands back
+each device's small-signal parameters under symsig's symbol names (DESIGN §2), ready for
+`RationalFunction.evaluate`. ngspice is optional: only this module needs it, and only when called.
+
+The deck ngspice sees is written from the parsed `Circuit`, not copied from the text, so
+symsig's syntax works too: a title-less netlist, `.param` values, symsig's model-card names
+(`beta`→BF, `va`→VAF, `vth`→VTO, …), devices without a `.model` card (ngspice's defaults),
+3-terminal MOSFETs (body tied to source). SPICE-only commands (`.temp`, `.options`, …) are not
+carried over: the bias is ngspice's at its default 27 °C.
+"""
+
+from __future__ import annotations
+
+import cmath
+import math
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sympy
+
+from .analysis import param_values
+from .errors import SymsigError
+from .netlist import DEVICE_KINDS, DEVICE_TYPES, SOURCE_KINDS, Circuit, parse
+
+NGSPICE = "ngspice"
+TIMEOUT = 60.0
+#: Thermal voltage kT/q at ngspice's default temperature (27 °C), with ngspice's constants.
+VT_27C = 1.38064852e-23 * 300.15 / 1.6021766208e-19
+
+# symsig's .model parameter names -> ngspice's, per device letter (the parser renames BF to
+# beta etc., see netlist._MODEL_ALIASES). None: a symsig-only parameter ngspice has no use for
+# (the constant-drop bias model's V_BE / V_D).
+_TO_SPICE: dict[str, dict[str, str | None]] = {
+    "Q": {"beta": "bf", "va": "vaf", "n": "nf", "rx": "rb", "vbe": None, "vd": None},
+    "M": {"vth": "vto", "vd": None},
+    "D": {"vd": None},
+}
+
+# The ngspice instance vectors read for each device (ngspice-39 names: BJT = Gummel-Poon,
+# MOS = level 1..3; `show q1` lists them). gpi, go, gds, gd are conductances.
+_VECTORS = {
+    "Q": ("gm", "gpi", "go", "gmu", "gx", "cpi", "cmu", "ic", "ib", "vbe", "vbc"),
+    "M": ("gm", "gmbs", "gds", "cgs", "cgd", "cbd", "cbs", "id", "vgs", "vds", "von"),
+    "D": ("gd", "cd", "id", "vd"),
+}
+
+
+class NgspiceError(SymsigError):
+    """ngspice is missing, cannot simulate this netlist (symbolic values), or failed."""
+
+
+@dataclass(frozen=True)
+class OperatingPoint(Mapping[str, float]):
+    """Small-signal parameters and bias under symsig's names, e.g. {"gm1": 0.0385, ...}.
+
+    A mapping, so it goes straight into `evaluate`: `gain.evaluate(op)`. `nodes` holds the node
+    voltages, `raw` the ngspice vectors as read (`@q1[gpi]`, ...), `log` ngspice's output.
+    """
+
+    values: dict[str, float]
+    nodes: dict[str, float] = field(default_factory=dict)
+    raw: dict[str, float] = field(default_factory=dict)
+    log: str = field(default="", repr=False)
+
+    def __getitem__(self, key: str) -> float:
+        return self.values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+def available() -> bool:
+    """True when an `ngspice` executable is on PATH."""
+    return shutil.which(NGSPICE) is not None
+
+
+def operating_point(netlist: str | Circuit, timeout: float = TIMEOUT) -> OperatingPoint:
+    """Run ngspice `op` on a device netlist and return each device's parameters by symsig name.
+
+    BJT Qx: gm<x>, rpi<x> = 1/gpi, ro<x> = 1/go, cpi<x>, cmu<x>, with beta<x> = gm·rπ,
+    alpha<x>, re<x> = α/gm (so the hybrid-π-β and T models evaluate too), rx<x> = 1/gx when the
+    card sets RB; bias IC<x>, IB<x>, VBE<x>, VCE<x>.
+    MOSFET Mx: gm<x>, gmb<x> (ngspice gmbs), ro<x> = 1/gds, cgs<x>, cgd<x>, cdb<x> (cbd),
+    csb<x> (cbs); bias ID<x>, VGS<x>, VDS<x>, Vov<x> = VGS - V_th(ngspice von).
+    Diode Dx: rd<x> = 1/gd, cd<x>; bias ID<x>, VD<x>.
+    Plus VT at 27 °C. Biases are polarity-normalised as ngspice's own voltages are: a pnp or
+    pmos in its active region has positive IC, VBE, ID, VGS like an npn or nmos. A zero
+    output conductance (no VAF / LAMBDA) gives ro = inf: build the circuit without r_o then.
+    """
+    circuit = parse(netlist) if isinstance(netlist, str) else netlist
+    if not circuit.devices():
+        raise NgspiceError("the circuit has no transistors or diodes: nothing to bias")
+    body = ngspice_netlist(circuit)  # first: a symbolic value is the user's to fix
+    exe = shutil.which(NGSPICE)
+    if exe is None:
+        raise NgspiceError("ngspice is not installed or not on PATH (e.g. apt-get install "
+                           "ngspice); symsig needs it only for operating points")
+    probes = [f"@{d.name.lower()}[{v}]" for d in circuit.devices() for v in _VECTORS[d.kind]]
+    probes += [f"v({n})" for n in circuit.nodes()]
+    control = ["set numdgt=16", "op", *(f"print {p}" for p in probes), "quit"]
+    deck = f"{body}.control\n" + "\n".join(control) + "\n.endc\n.end\n"
+    log = _run(exe, deck, timeout)
+    printed = {m.group(1).lower(): float(m.group(2)) for m in _PRINTED.finditer(log)}
+    missing = [p for p in probes if p not in printed]
+    if missing:
+        raise NgspiceError(f"ngspice's operating point failed (no {', '.join(missing[:4])}"
+                           f"{', ...' if len(missing) > 4 else ''})\n--- deck ---\n{deck}"
+                           f"--- ngspice ---\n{log}")
+    values: dict[str, float] = {"VT": VT_27C}
+    owner: dict[str, str] = {}
+    for d in circuit.devices():
+        raw = {v: printed[f"@{d.name.lower()}[{v}]"] for v in _VECTORS[d.kind]}
+        polarity = -1.0 if circuit.model_of(d).type in ("pnp", "pmos") else 1.0
+        for stem, value in _PARAMETERS[d.kind](raw, polarity).items():
+            name = stem + d.name[1:]
+            if name in owner:
+                raise NgspiceError(f"{d.name} and {owner[name]} both name a parameter {name!r}: "
+                                   "rename one so their symbols differ")
+            owner[name] = d.name
+            values[name] = value
+    nodes = {n: printed[f"v({n})"] for n in circuit.nodes()}
+    raw_all = {p: printed[p] for p in probes if p.startswith("@")}
+    return OperatingPoint(values, nodes, raw_all, log)
+
+
+def ngspice_netlist(circuit: Circuit) -> str:
+    """The circuit as an ngspice deck body (title, elements, .model cards; no analysis).
+
+    `.param` values are substituted; anything still symbolic is an error, since a simulator
+    needs numbers.
+    """
+    subs = {sympy.Symbol(k, positive=True): v for k, v in param_values(circuit).items()}
+    lines = [f"* symsig: {circuit.title}" if circuit.title else "* symsig circuit"]
+    default_cards: dict[str, str] = {}
+    for e in circuit.elements:
+        if e.kind in DEVICE_KINDS:
+            card = circuit.model_of(e)
+            key = (e.model or DEVICE_TYPES[e.kind][0]).lower()
+            if key not in circuit.models:  # a bare type (npn, nmos, d): ngspice's defaults
+                default_cards[key] = f".model symsig_{key} {card.type}"
+                key = f"symsig_{key}"
+            nodes = list(e.nodes)
+            if e.kind == "M" and len(nodes) == 3:
+                nodes.append(nodes[2])  # body tied to the source
+            extra = [f"{k}={_number(v, subs, e.name)}" for k, v in e.params]
+            lines.append(" ".join([e.name, *nodes, key, *extra]))
+        elif e.kind in SOURCE_KINDS:
+            line = f"{e.name} {' '.join(e.nodes)} DC {_number(e.value or 0, subs, e.name)}"
+            ac = complex(sympy.N(_numeric(e.ac or 0, subs, e.name)))
+            if ac:
+                line += f" AC {_fmt(abs(ac))} {_fmt(math.degrees(cmath.phase(ac)))}"
+            lines.append(line)
+        else:
+            control = [e.control] if e.control else []
+            lines.append(" ".join([e.name, *e.nodes, *control, _number(e.value, subs, e.name)]))
+    for key, model in circuit.models.items():
+        kind = next(k for k, types in DEVICE_TYPES.items() if model.type in types)
+        rename = _TO_SPICE[kind]
+        params = [f"{rename.get(k, k)}={_number(v, subs, f'.model {model.name}')}"
+                  for k, v in model.params.items() if rename.get(k, k) is not None]
+        lines.append(f".model {key} {model.type} ({' '.join(params)})")
+    lines += default_cards.values()
+    return "\n".join(lines) + "\n"
+
+
+def _numeric(value: sympy.Expr, subs: dict, where: str) -> sympy.Expr:
+    value = sympy.sympify(value).xreplace(subs)
+    if value.free_symbols:
+        names = ", ".join(sorted(str(s) for s in value.free_symbols))
+        raise NgspiceError(f"{where}: ngspice needs numbers, but the value is symbolic ({names})"
+                           "; give it a number in the netlist or a .param line")
+    return value
+
+
+def _number(value: sympy.Expr, subs: dict, where: str) -> str:
+    return _fmt(float(_numeric(value, subs, where)))
+
+
+def _fmt(x: float) -> str:
+    """Integers as integers (ngspice's LEVEL=1), other numbers exactly (repr round-trips)."""
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+
+
+def _inverse(g: float) -> float:
+    """A resistance from ngspice's conductance: 0 S is an open circuit."""
+    return math.inf if g == 0 else 1.0 / g
+
+
+def _bjt(v: dict[str, float], polarity: float) -> dict[str, float]:
+    # ngspice's ic/ib are currents into the terminal (negative for pnp); vbe, vbc are
+    # already polarity-normalised. gmu (= gmin, 1e-12 S) has no place in symsig's model.
+    beta = v["gm"] / v["gpi"]
+    out = {"gm": v["gm"], "rpi": _inverse(v["gpi"]), "ro": _inverse(v["go"]),
+           "beta": beta, "alpha": beta / (beta + 1), "re": beta / (beta + 1) / v["gm"],
+           "cpi": v["cpi"], "cmu": v["cmu"], "IC": polarity * v["ic"], "IB": polarity * v["ib"],
+           "VBE": v["vbe"], "VCE": v["vbe"] - v["vbc"]}
+    if v["gx"] > 0:
+        out["rx"] = 1.0 / v["gx"]
+    return out
+
+
+def _mosfet(v: dict[str, float], polarity: float) -> dict[str, float]:
+    # ngspice's MOS id, vgs, vds, von are already polarity-normalised (positive for a
+    # saturated pmos too), so `polarity` is not needed.
+    return {"gm": v["gm"], "gmb": v["gmbs"], "ro": _inverse(v["gds"]), "cgs": v["cgs"],
+            "cgd": v["cgd"], "cdb": v["cbd"], "csb": v["cbs"], "ID": v["id"], "VGS": v["vgs"],
+            "VDS": v["vds"], "Vov": v["vgs"] - v["von"]}
+
+
+def _diode(v: dict[str, float], polarity: float) -> dict[str, float]:
+    return {"rd": _inverse(v["gd"]), "cd": v["cd"], "ID": v["id"], "VD": v["vd"]}
+
+
+_PARAMETERS = {"Q": _bjt, "M": _mosfet, "D": _diode}
+_PRINTED = re.compile(r"^\s*(\S+)\s*=\s*([-+]?(?:\d+\.?\d*(?:e[-+]?\d+)?|nan|inf))\s*$",
+                      re.I | re.M)
+
+
+def _run(exe: str, deck: str, timeout: float) -> str:
+    """ngspice -b in a scratch directory (HOME there too, so no ~/.spiceinit applies)."""
+    with tempfile.TemporaryDirectory(prefix="symsig_op_") as tmp:
+        Path(tmp, "deck.cir").write_text(deck)
+        try:
+            proc = subprocess.run([exe, "-b", "deck.cir"], cwd=tmp, capture_output=True,
+                                  text=True, timeout=timeout, check=False,
+                                  env=dict(os.environ, HOME=tmp))
+        except subprocess.TimeoutExpired as exc:
+            raise NgspiceError(f"ngspice took longer than {timeout} s") from exc
+    return proc.stdout + proc.stderr
