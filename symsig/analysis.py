@@ -82,6 +82,16 @@ def _source(circuit: Circuit, name: str) -> Element:
 
 def _solve(circuit: Circuit, probe: Probe, drive: Mapping[str, sympy.Expr]) -> RationalFunction:
     """The probe's value with independent sources set by `drive` (others zeroed)."""
+    try:
+        return _solve_exact(circuit, probe, drive)
+    except SingularSystem as exc:
+        raise AnalysisError(
+            "the circuit equations are singular: no unique solution exists "
+            f"({exc}); look for a node reached only through current sources, or a "
+            "cut set of current sources") from None
+
+
+def _solve_exact(circuit: Circuit, probe: Probe, drive: Mapping[str, sympy.Expr]):
     validate(circuit)
     eq = equations(circuit, drive)
     if probe.kind == "v":
@@ -96,14 +106,7 @@ def _solve(circuit: Circuit, probe: Probe, drive: Mapping[str, sympy.Expr]) -> R
         if element is None:
             raise AnalysisError(f"no element named {probe.plus!r} in the circuit")
         target, constant = element_current(eq, element, drive)
-    try:
-        result = solve_for(eq.matrix, eq.rhs, eq.size, target, constant)
-    except SingularSystem as exc:
-        raise AnalysisError(
-            "the circuit equations are singular: no unique solution exists "
-            f"({exc}); look for a node reached only through current sources, or a "
-            "cut set of current sources") from None
-    return result
+    return solve_for(eq.matrix, eq.rhs, eq.size, target, constant)
 
 
 def _drive_all(circuit: Circuit) -> dict[str, sympy.Expr]:
@@ -150,19 +153,36 @@ def impedance(
     """
     circuit = linear(circuit)
     reduced = circuit.without(*remove) if remove else circuit
+    names = (a, b)
     a, b = _require_node(circuit, a), _require_node(circuit, b)
+    if a == b:
+        merged = [n for n in names if circuit.resolve(n) != _node(n)]
+        why = (f" ({' and '.join(map(repr, merged))} merged into {a!r} by a short: a DC source "
+               "or a mid-band capacitor)") if merged else ""
+        raise AnalysisError(f"impedance between node {a!r} and itself{why}")
     for node in (a, b):
         if not reduced.has_node(node):
             raise AnalysisError(f"node {node!r} has no elements left after removing "
                                 f"{', '.join(remove)}")
-    if a == b:
-        raise AnalysisError(f"impedance between node {a!r} and itself")
     name = "I_test"
     while reduced.find(name) is not None:
         name += "_"
-    probe = reduced.add(Element(name, (b, a)))
+    drive = {name.lower(): sympy.Integer(1)}
     try:
-        return _solve(probe, Probe("v", a, b), {name.lower(): sympy.Integer(1)})
+        try:
+            return _solve_exact(reduced.add(Element(name, (b, a))), Probe("v", a, b), drive)
+        except SingularSystem:
+            # No current can enter (a MOS gate, a node behind a current source)? Then a test
+            # voltage draws none: the impedance is infinite. Otherwise it is truly singular.
+            vname = "V" + name[1:]
+            tested = reduced.add(Element(vname, (a, b)))
+            admittance = _solve(tested, Probe("i", vname), {vname.lower(): sympy.Integer(1)})
+            if admittance.num.is_zero():
+                return RationalFunction.infinite(admittance.ring)
+            raise
+    except SingularSystem as exc:
+        raise AnalysisError(f"impedance between {a!r} and {b!r}: the equations are singular "
+                            f"({exc})") from None
     except NetlistError as exc:
         raise AnalysisError(f"impedance between {a!r} and {b!r}: {exc}") from None
 

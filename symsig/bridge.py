@@ -8,8 +8,8 @@ each device's small-signal parameters under symsig's symbol names (DESIGN §2), 
 The deck ngspice sees is written from the parsed `Circuit`, not copied from the text, so
 symsig's syntax works too: a title-less netlist, `.param` values, symsig's model-card names
 (`beta`→BF, `va`→VAF, `vth`→VTO, …), devices without a `.model` card (ngspice's defaults),
-3-terminal MOSFETs (body tied to source). SPICE-only commands (`.temp`, `.options`, …) are not
-carried over: the bias is ngspice's at its default 27 °C.
+3-terminal MOSFETs (body tied to source). `.options` and `.temp` lines of the text are passed
+on, so the operating point is the one ngspice finds for the user's own netlist.
 """
 
 from __future__ import annotations
@@ -29,12 +29,14 @@ import sympy
 
 from .analysis import param_values
 from .errors import SymsigError
-from .netlist import DEVICE_KINDS, DEVICE_TYPES, SOURCE_KINDS, Circuit, parse
+from .netlist import DEVICE_KINDS, DEVICE_TYPES, SOURCE_KINDS, Circuit, _logical_lines, parse
 
 NGSPICE = "ngspice"
 TIMEOUT = 60.0
-#: Thermal voltage kT/q at ngspice's default temperature (27 °C), with ngspice's constants.
-VT_27C = 1.38064852e-23 * 300.15 / 1.6021766208e-19
+#: ngspice's k/q (CONSTboltz / CHARGE), for VT = k·T/q at the simulated temperature.
+K_OVER_Q = 1.38064852e-23 / 1.6021766208e-19
+#: Netlist commands that change ngspice's operating point; copied from the text into the deck.
+_PASSED_ON = (".options", ".option", ".temp")
 
 # symsig's .model parameter names -> ngspice's, per device letter (the parser renames BF to
 # beta etc., see netlist._MODEL_ALIASES). None: a symsig-only parameter ngspice has no use for
@@ -46,9 +48,11 @@ _TO_SPICE: dict[str, dict[str, str | None]] = {
 }
 
 # The ngspice instance vectors read for each device (ngspice-39 names: BJT = Gummel-Poon,
-# MOS = level 1..3; `show q1` lists them). gpi, go, gds, gd are conductances.
+# MOS = level 1..3; `show q1` lists most). gpi, go, gds, gd are conductances. cexbc is
+# Gummel-Poon's dQ_BE/dV_BC (TF with VAF): a b-e charge controlled by v_bc that symsig's
+# hybrid-π has no element for; it is only kept in `raw`.
 _VECTORS = {
-    "Q": ("gm", "gpi", "go", "gmu", "gx", "cpi", "cmu", "ic", "ib", "vbe", "vbc"),
+    "Q": ("gm", "gpi", "go", "gmu", "gx", "cpi", "cmu", "cexbc", "ic", "ib", "vbe", "vbc"),
     "M": ("gm", "gmbs", "gds", "cgs", "cgd", "cbd", "cbs", "id", "vgs", "vds", "von"),
     "D": ("gd", "cd", "id", "vd"),
 }
@@ -59,26 +63,27 @@ class NgspiceError(SymsigError):
 
 
 @dataclass(frozen=True)
-class OperatingPoint(Mapping[str, float]):
+class SpiceOperatingPoint(Mapping[str, float]):
     """Small-signal parameters and bias under symsig's names, e.g. {"gm1": 0.0385, ...}.
 
-    A mapping, so it goes straight into `evaluate`: `gain.evaluate(op)`. `nodes` holds the node
-    voltages, `raw` the ngspice vectors as read (`@q1[gpi]`, ...), `log` ngspice's output.
+    A mapping over `params`, so it goes straight into `evaluate`: `gain.evaluate(op)`. `nodes`
+    holds the node voltages, `raw` the ngspice vectors as read (`@q1[gpi]`, ...), `log`
+    ngspice's output.
     """
 
-    values: dict[str, float]
+    params: dict[str, float]
     nodes: dict[str, float] = field(default_factory=dict)
     raw: dict[str, float] = field(default_factory=dict)
     log: str = field(default="", repr=False)
 
     def __getitem__(self, key: str) -> float:
-        return self.values[key]
+        return self.params[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.values)
+        return iter(self.params)
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self.params)
 
 
 def available() -> bool:
@@ -86,7 +91,7 @@ def available() -> bool:
     return shutil.which(NGSPICE) is not None
 
 
-def operating_point(netlist: str | Circuit, timeout: float = TIMEOUT) -> OperatingPoint:
+def operating_point(netlist: str | Circuit, timeout: float = TIMEOUT) -> SpiceOperatingPoint:
     """Run ngspice `op` on a device netlist and return each device's parameters by symsig name.
 
     BJT Qx: gm<x>, rpi<x> = 1/gpi, ro<x> = 1/go, cpi<x>, cmu<x>, with beta<x> = gm·rπ,
@@ -95,11 +100,18 @@ def operating_point(netlist: str | Circuit, timeout: float = TIMEOUT) -> Operati
     MOSFET Mx: gm<x>, gmb<x> (ngspice gmbs), ro<x> = 1/gds, cgs<x>, cgd<x>, cdb<x> (cbd),
     csb<x> (cbs); bias ID<x>, VGS<x>, VDS<x>, Vov<x> = VGS - V_th(ngspice von).
     Diode Dx: rd<x> = 1/gd, cd<x>; bias ID<x>, VD<x>.
-    Plus VT at 27 °C. Biases are polarity-normalised as ngspice's own voltages are: a pnp or
-    pmos in its active region has positive IC, VBE, ID, VGS like an npn or nmos. A zero
-    output conductance (no VAF / LAMBDA) gives ro = inf: build the circuit without r_o then.
+    Plus VT = kT/q at the simulated temperature. Biases are polarity-normalised as ngspice's
+    own voltages are: a pnp or pmos in its active region has positive IC, VBE, ID, VGS like an
+    npn or nmos. A MOSFET with LAMBDA=0 has ro = inf: build the circuit without r_o then.
+
+    ngspice's device state (hence these values and its own `.ac`) is the linearisation of its
+    last Newton step: with the default RELTOL=1e-3 it can sit ~1e-3 away from the node
+    voltages; `.options reltol=1e-9` in the netlist tightens both.
     """
     circuit = parse(netlist) if isinstance(netlist, str) else netlist
+    passed_on = [] if not isinstance(netlist, str) else [
+        content for _, content in _logical_lines(netlist)
+        if content.split()[0].lower() in _PASSED_ON]
     if not circuit.devices():
         raise NgspiceError("the circuit has no transistors or diodes: nothing to bias")
     body = ngspice_netlist(circuit)  # first: a symbolic value is the user's to fix
@@ -110,15 +122,18 @@ def operating_point(netlist: str | Circuit, timeout: float = TIMEOUT) -> Operati
     probes = [f"@{d.name.lower()}[{v}]" for d in circuit.devices() for v in _VECTORS[d.kind]]
     probes += [f"v({n})" for n in circuit.nodes()]
     control = ["set numdgt=16", "op", *(f"print {p}" for p in probes), "quit"]
-    deck = f"{body}.control\n" + "\n".join(control) + "\n.endc\n.end\n"
+    deck = "\n".join([body.rstrip("\n"), *passed_on, ".control", *control, ".endc", ".end\n"])
     log = _run(exe, deck, timeout)
     printed = {m.group(1).lower(): float(m.group(2)) for m in _PRINTED.finditer(log)}
     missing = [p for p in probes if p not in printed]
     if missing:
-        raise NgspiceError(f"ngspice's operating point failed (no {', '.join(missing[:4])}"
-                           f"{', ...' if len(missing) > 4 else ''})\n--- deck ---\n{deck}"
-                           f"--- ngspice ---\n{log}")
-    values: dict[str, float] = {"VT": VT_27C}
+        raise NgspiceError(
+            f"ngspice printed no {', '.join(missing[:4])}{', ...' if len(missing) > 4 else ''}:"
+            " its operating point failed, or a model has other vectors than the Gummel-Poon"
+            f" BJT and MOS levels 1-3 this bridge reads\n--- deck ---\n{deck}"
+            f"--- ngspice ---\n{log}")
+    temp = _TEMP.search(log)
+    values: dict[str, float] = {"VT": K_OVER_Q * (float(temp.group(1)) + 273.15)} if temp else {}
     owner: dict[str, str] = {}
     for d in circuit.devices():
         raw = {v: printed[f"@{d.name.lower()}[{v}]"] for v in _VECTORS[d.kind]}
@@ -132,7 +147,7 @@ def operating_point(netlist: str | Circuit, timeout: float = TIMEOUT) -> Operati
             values[name] = value
     nodes = {n: printed[f"v({n})"] for n in circuit.nodes()}
     raw_all = {p: printed[p] for p in probes if p.startswith("@")}
-    return OperatingPoint(values, nodes, raw_all, log)
+    return SpiceOperatingPoint(values, nodes, raw_all, log)
 
 
 def ngspice_netlist(circuit: Circuit) -> str:
@@ -224,6 +239,7 @@ def _diode(v: dict[str, float], polarity: float) -> dict[str, float]:
 
 
 _PARAMETERS = {"Q": _bjt, "M": _mosfet, "D": _diode}
+_TEMP = re.compile(r"Doing analysis at TEMP = ([-+\d.eE]+)")
 _PRINTED = re.compile(r"^\s*(\S+)\s*=\s*([-+]?(?:\d+\.?\d*(?:e[-+]?\d+)?|nan|inf))\s*$",
                       re.I | re.M)
 

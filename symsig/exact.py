@@ -116,6 +116,16 @@ class RationalFunction:
     ring: Ring
 
     @classmethod
+    def infinite(cls, ring: Ring) -> RationalFunction:
+        """1/0: the impedance of a node no current can enter (a MOS gate, say)."""
+        zeros = (0,) * ring.ctx.nvars()
+        return cls(ring.ctx.from_dict({zeros: 1}), ring.ctx.from_dict({}), ring)
+
+    @property
+    def is_infinite(self) -> bool:
+        return self.den.is_zero()
+
+    @classmethod
     def reduced(cls, num: Poly, den: Poly, ring: Ring) -> RationalFunction:
         if den.is_zero():
             raise ZeroDivisionError("zero denominator")
@@ -144,6 +154,8 @@ class RationalFunction:
 
     def factored(self) -> sympy.Expr:
         """num/den with both sides factored over the integers (flint factors fast)."""
+        if self.is_infinite:
+            return sympy.oo
         return self._factor(self.num) / self._factor(self.den)
 
     def _factor(self, p: Poly) -> sympy.Expr:
@@ -161,7 +173,7 @@ class RationalFunction:
     @cached_property
     def expr(self) -> sympy.Expr:
         """The result as one SymPy expression: factored if small, else expanded num/den."""
-        if self.terms <= 400:
+        if self.terms <= 400 or self.is_infinite:
             return self.factored()
         return self.numerator / self.denominator
 
@@ -179,6 +191,8 @@ class RationalFunction:
 
         Generators without a value (such as s) stay symbolic.
         """
+        if self.is_infinite:
+            return self
         by_name = {str(k): _to_fraction(v) for k, v in values.items()}
         if any(isinstance(v, complex) for v in by_name.values()):
             raise ValueError("substitute takes real numbers; use evaluate() for complex s")
@@ -212,6 +226,8 @@ class RationalFunction:
         Generators other than `s` are substituted exactly (Fractions), so the polynomials'
         cancellations are exact; only the final powers of a complex `s` use floating point.
         """
+        if self.is_infinite:
+            return float("inf")
         by_name = {str(k): v for k, v in values.items()}
         exact: list[Fraction | complex | None] = []
         for g in self.ring.gens:

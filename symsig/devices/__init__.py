@@ -7,6 +7,7 @@ that device) and returns plain `Element`s; `MODELS` maps a device letter to its 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
@@ -104,8 +105,18 @@ def relations(device: Element) -> dict[sympy.Symbol, sympy.Expr]:
     return {S("rd"): S("n") * VT / S("ID")}
 
 
-def to_common_basis(expr: sympy.Expr, devices: Iterable[Element]) -> sympy.Expr:
-    """Rewrite r_π, r_e and α through g_m and β, so hybrid-π and T results compare equal."""
+def to_common_basis(expr: sympy.Expr, devices: Iterable[Element] | None = None
+                    ) -> sympy.Expr:
+    """Rewrite r_π, r_e and α through g_m and β, so hybrid-π and T results compare equal.
+
+    `devices` are the circuit's devices (a Circuit will do); by default every symbol named
+    like rpi<k>, re<k> or alpha<k> in `expr` is rewritten.
+    """
+    if devices is None or hasattr(devices, "devices"):
+        devices = devices.devices() if devices is not None else [
+            Element("Q" + m.group(2), ("c", "b", "e"))
+            for m in (re.fullmatch(r"(rpi|re|alpha)(\w*)", x.name) for x in expr.free_symbols)
+            if m]
     subs = {}
     for d in devices:
         if d.kind == "Q":
