@@ -120,8 +120,9 @@ def _sign(device_type: str) -> int:
 # -- constant V_BE: linear, exact, symbolic ----------------------------------------------------
 def _constant_vbe(circuit: Circuit, given: Mapping[str, object]) -> OperatingPoint:
     dc = _dc_circuit(circuit)
-    card_values = device_values(circuit)
-    numbers = param_values(circuit, {**card_values, **{str(k): v for k, v in given.items()}})
+    # Regions are decided with the same textbook defaults the numbers at the end assume.
+    numbers = param_values(circuit, {**_defaults(circuit), **device_values(circuit),
+                                     **{str(k): v for k, v in given.items()}})
     mos_current: dict[str, sympy.Symbol] = {}
     linear = Circuit(params=dc.params, title=dc.title)
     for e in dc.elements:
@@ -443,15 +444,10 @@ def numbers_at_the_end(circuit: Circuit, extra: Mapping[str, object] | None = No
     textbook defaults it had to assume (VT, VBE = 0.7 V, VD = 0.7 V)."""
     given = {**device_values(circuit), **{str(k): v for k, v in (extra or {}).items()}}
     assumed: list[str] = []
-    needed = {"VT": "VT"} if circuit.devices() else {}
-    for d in circuit.devices():
-        if d.kind in "QD":
-            stem = "VBE" if d.kind == "Q" else "VD"
-            needed[stem + d.name[1:]] = stem
-    for name, stem in needed.items():
+    for name, value in _defaults(circuit).items():
         if name not in given and name not in circuit.params:
-            given[name] = DEFAULTS[stem]
-            assumed.append(f"{name} = {DEFAULTS[stem]}")
+            given[name] = value
+            assumed.append(f"{name} = {value}")
     values = param_values(circuit, given)
     if circuit.devices():
         try:
@@ -464,6 +460,16 @@ def numbers_at_the_end(circuit: Circuit, extra: Mapping[str, object] | None = No
                     values[name] = expr
             values = _resolve(values)
     return {k: v for k, v in values.items() if v.is_number}, assumed
+
+
+def _defaults(circuit: Circuit) -> dict[str, sympy.Expr]:
+    """The textbook numbers each device's symbols fall back on: VT, VBE<k>, VD<k>."""
+    out = {"VT": DEFAULTS["VT"]} if circuit.devices() else {}
+    for d in circuit.devices():
+        if d.kind in "QD":
+            stem = "VBE" if d.kind == "Q" else "VD"
+            out[stem + d.name[1:]] = DEFAULTS[stem]
+    return out
 
 
 def _resolve(values: dict[str, sympy.Expr]) -> dict[str, sympy.Expr]:

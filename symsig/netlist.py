@@ -70,6 +70,12 @@ _NODE_NAME = re.compile(r"[\w.+\-#:\[\]<>!$%&|/]+")
 _TOKEN = re.compile(r"\{[^}]*\}|[^\s{(=]+\([^)]*\)|[^\s=]+|=")
 
 
+def show(expr: sympy.Expr) -> str:
+    """A value as netlist text: bare when it is a name or a number, else braced."""
+    text = str(expr)
+    return text if re.fullmatch(r"[\w.]+", text) else "{" + text + "}"
+
+
 @dataclass(frozen=True)
 class Element:
     """One netlist element. For V and I sources `value` is the DC part and `ac` the AC part."""
@@ -96,10 +102,6 @@ class Element:
         return f"line {self.line}: {self.name}" if self.line is not None else self.name
 
     def netlist_line(self) -> str:
-        def show(expr: sympy.Expr) -> str:
-            text = str(expr)
-            return text if re.fullmatch(r"[\w.]+", text) else "{" + text + "}"
-
         parts = [self.name, *self.nodes]
         if self.kind in DEVICE_KINDS:
             parts += [self.model] if self.model else []
@@ -129,7 +131,7 @@ class Model:
     line: int | None = None
 
     def card(self) -> str:
-        inside = " ".join(f"{k}={{{v}}}" for k, v in self.params.items())
+        inside = " ".join(f"{k}={show(v)}" for k, v in self.params.items())
         return f".model {self.name} {self.type}" + (f" ({inside})" if inside else "")
 
 
@@ -233,7 +235,7 @@ class Circuit:
         lines += [e.netlist_line() for e in self.elements]
         lines += [m.card() for m in self.models.values()]
         for k, v in self.params.items():
-            lines.append(f".param {k}={{{v}}}")
+            lines.append(f".param {k}={show(v)}")
         lines.append(".end")
         return "\n".join(lines) + "\n"
 
