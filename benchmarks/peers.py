@@ -87,9 +87,10 @@ def _lcapy_child(text: str, source: str, node: str, method: str, api: str, ready
     """Runs in the subprocess: import Lcapy, signal ready, then time the solve."""
     import lcapy
 
-    # Lcapy's linear-system solver; CRAMER was fastest of DM (default), ADJ, LU,
-    # GE, GJ, QR on cascade2/3 (0.5 s / 1.4 s vs LU 2.3 s, ADJ 5 s / 40 s,
-    # DM 11 s, GE/GJ/QR > 60 s on cascade2), all giving identical results.
+    # Lcapy's linear-system solver (rcParams, so copies made by transfer() etc.
+    # see it too).  Measured on the 'mna' route, cascade2 / cascade3: CRAMER
+    # 0.5 s / 1.4 s, LU 2.3 s / -, ADJ 5 s / 40 s, DM (Lcapy's default) 11 s / -,
+    # GE, GJ, QR > 60 s on cascade2; same 76 / 440-term results.
     lcapy.rcParams["sympy.solver"] = method
     ready()
     t0 = time.perf_counter()
