@@ -17,6 +17,7 @@ from .exact import RationalFunction
 from .latex import latex
 from .netlist import Circuit, parse
 from .smallsignal import small_signal
+from .twoport import KINDS, NotDefined, two_port
 from .values import parse_value, symbol
 
 
@@ -154,6 +155,63 @@ def _op(args: argparse.Namespace) -> int:
     return 0
 
 
+def _entry_names(kind: str) -> list[str]:
+    if kind == "abcd":
+        return ["A", "B", "C", "D"]
+    letter = kind.upper() if kind in ("s", "t") else kind
+    return [f"{letter}{i}{j}" for i in (1, 2) for j in (1, 2)]
+
+
+def _twoport(args: argparse.Namespace) -> int:
+    original = parse(_read(args.file))
+    circuit = original
+    if original.devices():
+        options = Options.build(args.model, _words(args.include), _words(args.exclude))
+        circuit = small_signal(original, options, capacitors=args.caps)
+    z0 = parse_value(args.z0)
+    kinds = [k.strip().lower() for k in args.params.split(",")] if args.params != "all" \
+        else list(KINDS)
+    net, first_error = None, None
+    for kind in [*kinds, "y", "z", "h", "g", "abcd", "s"]:  # measure one set that exists
+        try:
+            net = two_port(circuit, args.port1, args.port2, kind, z0)
+            break
+        except NotDefined as exc:
+            first_error = first_error or exc
+    if net is None:
+        raise first_error
+    out: dict = {"port1": args.port1, "port2": args.port2, "z0": str(z0), "params": {}}
+    for kind in kinds:
+        try:
+            matrix = net.to(kind)
+        except NotDefined as exc:
+            out["params"][kind] = {"error": str(exc)}
+            continue
+        names = _entry_names(kind)
+        out["params"][kind] = {name: matrix[i // 2, i % 2] for i, name in enumerate(names)}
+    props = {"reciprocal": net.reciprocal, "unilateral": net.unilateral}
+    if args.json:
+        body = {k: ({n: str(e) for n, e in v.items()} if "error" not in v else v)
+                for k, v in out["params"].items()}
+        tex = {k: {n: latex(e) for n, e in v.items()} for k, v in out["params"].items()
+               if "error" not in v}
+        symbols = sorted({str(x) for v in out["params"].values() if "error" not in v
+                          for e in v.values() for x in e.free_symbols})
+        print(json.dumps({**out, "params": body, "latex": tex, "symbols": symbols,
+                          "properties": props}, indent=2))
+        return 0
+    print(f"two-port: port 1 = {args.port1}, port 2 = {args.port2}" +
+          (f", Z0 = {z0}" if any(k in ("s", "t") for k in kinds) else ""))
+    for kind, entries in out["params"].items():
+        if "error" in entries:
+            print(f"{kind}: {entries['error']}")
+            continue
+        for name, expr in entries.items():
+            print(f"{name} = {latex(expr)}" if args.latex else f"{name} = {expr}")
+    print(", ".join(f"{k}: {'yes' if v else 'no'}" for k, v in props.items()))
+    return 0
+
+
 def _numeric_region(circuit: Circuit, device, values: dict) -> str | None:
     from .bias import _region  # the same rule the solver applies, now with numbers
 
@@ -196,6 +254,18 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--subs", help="numbers: NAME=VALUE,NAME=VALUE")
     o.add_argument("--json", action="store_true", help="one JSON object")
     o.set_defaults(run=_op)
+    t = sub.add_parser("twoport", help="two-port parameters between two node pairs")
+    t.add_argument("file", help="netlist file, or - for standard input")
+    t.add_argument("--port1", required=True, help="input port as two nodes, e.g. b,0")
+    t.add_argument("--port2", required=True, help="output port, e.g. c,0")
+    t.add_argument("--params", default="y",
+                   help="z, y, h, g, abcd, b, s, t, a comma list, or all (default y)")
+    t.add_argument("--z0", default="50", help="reference impedance for S and T (may be a symbol)")
+    _model_options(t)
+    fmt = t.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="one JSON object")
+    fmt.add_argument("--latex", action="store_true", help="LaTeX")
+    t.set_defaults(run=_twoport)
     return parser
 
 

@@ -337,10 +337,11 @@ def two_port(circuit, port1: Iterable[str] | str, port2: Iterable[str] | str,
         else:
             return TwoPort("s", _scattering(circuit, p1, p2, z0), z0).convert(kind)
     except (ZeroDivisionError, AnalysisError) as exc:
-        if isinstance(exc, NotDefined):
+        if isinstance(exc, NotDefined) or "singular" not in str(exc) and \
+                not isinstance(exc, ZeroDivisionError):
             raise
         raise NotDefined(f"the {_NAMES[kind]} parameters do not exist for this network: "
-                         f"{_why(kind)} ({exc})") from None
+                         f"{_why(kind)}") from None
     return TwoPort(kind, matrix, z0)
 
 

@@ -53,3 +53,29 @@ def test_latex_and_stdin(capsys, monkeypatch):
     lines = capsys.readouterr().out.splitlines()
     assert lines[1] == r"R_{in} = R_{s} + r_{\pi}"
     assert lines[0].startswith("A_v = ")
+
+
+def test_twoport_command_h_parameters_of_the_hybrid_pi(tmp_path, capsys):
+    net = tmp_path / "q.cir"
+    net.write_text("bare BJT\nQ1 c b 0\n")
+    assert main(["twoport", str(net), "--port1", "b,0", "--port2", "c,0", "--params", "h",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    h = out["params"]["h"]
+    names = {n: sympy.Symbol(n, positive=True) for n in ("gm1", "rpi1", "ro1")}
+    read = {k: sympy.parse_expr(v, local_dict=names) for k, v in h.items()}
+    # Textbook: h11 = r_pi, h12 = 0, h21 = beta = g_m r_pi, h22 = 1/r_o
+    assert same(read["h11"], names["rpi1"]) and read["h12"] == 0
+    assert same(read["h21"], names["gm1"] * names["rpi1"])
+    assert same(read["h22"], 1 / names["ro1"])
+    assert out["properties"] == {"reciprocal": False, "unilateral": True}
+
+
+def test_twoport_command_reports_sets_that_do_not_exist(tmp_path, capsys):
+    net = tmp_path / "r.cir"
+    net.write_text("series R\nR1 a b R\n")
+    assert main(["twoport", str(net), "--port1", "a,0", "--port2", "b,0", "--params",
+                 "z,abcd"]) == 0
+    text = capsys.readouterr().out
+    assert "z: the z (open-circuit impedance) parameters do not exist" in text
+    assert "A = 1\nB = R\nC = 0\nD = 1" in text  # series impedance: ABCD = [[1, R], [0, 1]]
