@@ -163,7 +163,7 @@ def _entry_names(kind: str) -> list[str]:
 
 
 def _twoport(args: argparse.Namespace) -> int:
-    original = parse(_read(args.file))
+    original = parse(_read(args.file), check_floating=False)  # ports give the ground
     circuit = original
     if original.devices():
         options = Options.build(args.model, _words(args.include), _words(args.exclude))

@@ -436,8 +436,12 @@ def _params(tokens: list[str], line: int) -> dict[str, sympy.Expr]:
     return out
 
 
-def parse(text: str) -> Circuit:
-    """Read netlist text into a validated `Circuit`; errors name the line."""
+def parse(text: str, check_floating: bool = True) -> Circuit:
+    """Read netlist text into a validated `Circuit`; errors name the line.
+
+    `check_floating=False` leaves the floating-node check to the solve: a two-port such as a
+    lone series element has its ground only once the port test sources are attached.
+    """
     lines = list(_logical_lines(text))
     model_names = frozenset(
         t[1].lower() for t in (_TOKEN.findall(c) for _, c in lines)
@@ -483,7 +487,7 @@ def parse(text: str) -> Circuit:
     circuit = Circuit(params=params, title=title, models=models)
     for e in elements:
         circuit = circuit.add(e)
-    validate(circuit)
+    validate(circuit, check_floating)
     return circuit
 
 
@@ -528,7 +532,7 @@ class _Sets:
         return True
 
 
-def validate(circuit: Circuit) -> None:
+def validate(circuit: Circuit, check_floating: bool = True) -> None:
     """Raise a `NetlistError` naming the first structural fault: the faults no solve can fix."""
     if not circuit.elements:
         raise NetlistError("the circuit has no elements")
@@ -575,7 +579,7 @@ def validate(circuit: Circuit) -> None:
         for n in e.nodes:
             connected.find(n)
     ground = connected.find(GROUND)
-    for node in circuit.nodes():
+    for node in circuit.nodes() if check_floating else ():
         if connected.find(node) != ground:
             first = next(e for e in circuit.elements if node in e.nodes)
             raise NetlistError(
