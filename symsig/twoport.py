@@ -207,10 +207,15 @@ class TwoPort:
         s = sympy.Symbol("s")
         m = m.subs(s, sympy.sympify(s_value) if s_value is not None else
                    sympy.I * sympy.Symbol("omega", positive=True))
-        s11, s12, s21, s22 = m[0, 0], m[0, 1], m[1, 0], m[1, 1]
+        if not m.free_symbols:  # numbers: plain complex arithmetic, real K and μ
+            m = [complex(e) for e in m]
+            conj = complex.conjugate
+        else:
+            conj = sympy.conjugate
+        s11, s12, s21, s22 = m[0], m[1], m[2], m[3]
         delta = s11 * s22 - s12 * s21
         k = (1 - abs(s11) ** 2 - abs(s22) ** 2 + abs(delta) ** 2) / (2 * abs(s12 * s21))
-        mu = (1 - abs(s11) ** 2) / (abs(s22 - delta * sympy.conjugate(s11)) + abs(s12 * s21))
+        mu = (1 - abs(s11) ** 2) / (abs(s22 - delta * conj(s11)) + abs(s12 * s21))
         return k, mu
 
 
