@@ -96,7 +96,9 @@ def _to_fraction(value: object) -> Fraction | complex:
         return Fraction(value)
     if isinstance(value, float):
         return Fraction(repr(value)) if value == value else Fraction(0)
-    expr = sympy.sympify(value)  # a SymPy number handed over by the caller, not user text
+    from .values import to_expr  # strings go through symsig's own parser, never sympify
+
+    expr = to_expr(value)
     if expr.is_Rational:
         return Fraction(int(expr.p), int(expr.q))
     number = complex(expr)

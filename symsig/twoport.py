@@ -21,6 +21,7 @@ from functools import lru_cache
 import sympy
 
 from .errors import AnalysisError
+from .values import to_expr
 
 KINDS = ("z", "y", "h", "g", "abcd", "b", "s", "t")
 _WAVE_KINDS = ("s", "t")
@@ -64,6 +65,24 @@ def _variables(kind: str, z0: sympy.Expr) -> tuple[sympy.Matrix, sympy.Matrix]:
     return sympy.Matrix((b1, a1)), sympy.Matrix((a2, b2))
 
 
+def _matrix(entries) -> sympy.ImmutableMatrix:
+    """A 2×2 matrix whose entries went through symsig's value parser (never sympify on text)."""
+    if isinstance(entries, sympy.MatrixBase):
+        rows = entries.tolist()
+    else:
+        rows = [list(r) for r in entries]
+    if len(rows) != 2 or any(len(r) != 2 for r in rows):
+        raise AnalysisError("a two-port matrix is 2×2")
+    return sympy.ImmutableMatrix([[to_expr(e) for e in r] for r in rows])
+
+
+def _at(value: object) -> sympy.Expr:
+    """A value for s: a complex number such as 2j·π·f, or a value symsig can parse."""
+    if isinstance(value, complex):
+        return sympy.Float(value.real) + sympy.I * sympy.Float(value.imag)
+    return to_expr(value)
+
+
 def _tidy(expr: sympy.Expr) -> sympy.Expr:
     return sympy.factor_terms(sympy.cancel(sympy.together(expr)))
 
@@ -72,8 +91,8 @@ def convert(matrix: sympy.Matrix, source: str, target: str, z0: sympy.Expr = 50,
             target_z0: sympy.Expr | None = None) -> sympy.Matrix:
     """The `target` set of the network whose `source` set is `matrix` (exact, cancelled)."""
     source, target = _kind(source), _kind(target)
-    z0 = sympy.sympify(z0)
-    tz0 = z0 if target_z0 is None else sympy.sympify(target_z0)
+    z0 = to_expr(z0)
+    tz0 = z0 if target_z0 is None else to_expr(target_z0)
     dep, ind = _variables(source, z0)
     relation = dep - sympy.Matrix(matrix) * ind  # relation · (V1, I1, V2, I2) = 0
     new_dep, new_ind = _variables(target, tz0)
@@ -112,15 +131,13 @@ class TwoPort:
 
     def __post_init__(self):
         object.__setattr__(self, "kind", _kind(self.kind))
-        object.__setattr__(self, "matrix", sympy.ImmutableMatrix(self.matrix))
-        object.__setattr__(self, "z0", sympy.sympify(self.z0))
-        if self.matrix.shape != (2, 2):
-            raise AnalysisError(f"a two-port matrix is 2×2, not {self.matrix.shape}")
+        object.__setattr__(self, "matrix", _matrix(self.matrix))
+        object.__setattr__(self, "z0", to_expr(self.z0))
 
     def to(self, kind: str, z0: sympy.Expr | None = None) -> sympy.ImmutableMatrix:
         """This network's `kind` parameters (S and T at reference `z0`, default self.z0)."""
         kind = _kind(kind)
-        target_z0 = self.z0 if z0 is None else sympy.sympify(z0)
+        target_z0 = self.z0 if z0 is None else to_expr(z0)
         if kind == self.kind and (kind not in _WAVE_KINDS or target_z0 == self.z0):
             return self.matrix
         return sympy.ImmutableMatrix(convert(self.matrix, self.kind, kind, self.z0, target_z0))
@@ -198,14 +215,14 @@ class TwoPort:
     # -- terminations ---------------------------------------------------------------------------
     def terminated(self, zs: object, zl: object) -> Terminated:
         """The network between a source of impedance zs and a load zl (see `Terminated`)."""
-        return Terminated.of(self, sympy.sympify(zs), sympy.sympify(zl))
+        return Terminated.of(self, to_expr(zs), to_expr(zl))
 
     def stability(self, z0: sympy.Expr | None = None, s_value: object = None
                   ) -> tuple[sympy.Expr, sympy.Expr]:
         """Rollett's K and Edwards–Sinsky μ from S at `s_value` (e.g. 2j·π·f, default jω)."""
         m = self.s(z0)
         s = sympy.Symbol("s")
-        m = m.subs(s, sympy.sympify(s_value) if s_value is not None else
+        m = m.subs(s, _at(s_value) if s_value is not None else
                    sympy.I * sympy.Symbol("omega", positive=True))
         if not m.free_symbols:  # numbers: plain complex arithmetic, real K and μ
             m = [complex(e) for e in m]
@@ -264,11 +281,11 @@ class Terminated:
         """Transducer G_T = P_L/P_avs, operating G_P = P_L/P_in, available G_A = P_avo/P_avs,
         at s = s_value (a number like 2j·π·f, or a symbol; default s = jω)."""
         s = sympy.Symbol("s")
-        at = sympy.sympify(s_value) if s_value is not None else \
+        at = _at(s_value) if s_value is not None else \
             sympy.I * sympy.Symbol("omega", positive=True)
 
-        def ev(e):
-            return sympy.sympify(e).subs(s, at)
+        def ev(e: sympy.Expr) -> sympy.Expr:
+            return e.subs(s, at)
 
         zs, zl, zin, zout = ev(self.zs), ev(self.zl), ev(self.zin), ev(self.zout)
         avs, voc = ev(self.avs), ev(self.vout_open)
@@ -333,7 +350,7 @@ def two_port(circuit, port1: Iterable[str] | str, port2: Iterable[str] | str,
               {e.nodes[0], e.nodes[1]} in ({p1[0], p1[1]}, {p2[0], p2[1]})]
     if across:  # a source across a port is what drives it: the test sources take its place
         circuit = circuit.without(*across)
-    z0 = sympy.sympify(z0)
+    z0 = to_expr(z0)
     try:
         if kind in ("z", "y", "h", "g"):
             matrix = _immittance(circuit, p1, p2, kind)

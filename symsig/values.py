@@ -95,8 +95,12 @@ def to_expr(value: object, line: int | None = None) -> sympy.Expr:
     if isinstance(value, float):
         # repr gives the shortest decimal that round-trips: 4.7e3 stays exactly 4700.
         return sympy.Rational(repr(value))
+    if isinstance(value, complex):
+        return to_expr(value.real, line) + sympy.I * to_expr(value.imag, line)
     if isinstance(value, sympy.Basic):
-        return sympy.sympify(value)  # already a SymPy object, not user text
+        return value  # already a SymPy object, not user text
+    if hasattr(value, "__float__") and not isinstance(value, str):  # numpy and flint numbers
+        return to_expr(float(value), line)
     raise NetlistError(f"bad value {value!r}", line)
 
 
