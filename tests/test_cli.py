@@ -4,6 +4,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 import sympy
 
 from symsig.cli import main
@@ -79,3 +80,36 @@ def test_twoport_command_reports_sets_that_do_not_exist(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "z: the z (open-circuit impedance) parameters do not exist" in text
     assert "A = 1\nB = R\nC = 0\nD = 1" in text  # series impedance: ABCD = [[1, R], [0, 1]]
+
+
+def test_device_netlist_numbers_at_the_end_follow_the_q_point(capsys):
+    bias = Path(__file__).resolve().parent.parent / "examples" / "ce_bias.cir"
+    assert main(["analyze", str(bias), "--source", "Vs", "--output", "out", "--input-node",
+                 "b", "--load", "RL", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    # By hand: VCC = 12, R1 = 47k, R2 = 10k, RC = 2.2k, RE = 1k (bypassed), Rs = 1k,
+    # RL = 10k, beta = 100, VA = 100 V; V_BE = 0.7 V and V_T = kT/q at 27 C assumed.
+    vt = 1.380649e-23 * 300.15 / 1.602176634e-19
+    v_th, r_th = 12 * 10 / 57, 47e3 * 10e3 / 57e3
+    ic = 100 * (v_th - 0.7) / (r_th + 101 * 1e3)
+    gm, rpi, ro = ic / vt, 100 * vt / ic, 100 / ic
+    rb_rpi = 1 / (1 / 47e3 + 1 / 10e3 + 1 / rpi)
+    gain = -gm / (1 / ro + 1 / 2.2e3 + 1 / 10e3) * rb_rpi / (1e3 + rb_rpi)
+    assert float(out["numeric"]["gain"]) == pytest.approx(gain, rel=1e-5)
+    assert float(out["numeric"]["rin"]) == pytest.approx(rb_rpi, rel=1e-5)
+    assert float(out["numeric"]["rout"]) == pytest.approx(1 / (1 / ro + 1 / 2.2e3), rel=1e-5)
+    assert "VBE1 = 7/10" in out["assumed"]
+
+
+def test_model_t_on_the_command_line_gives_the_hybrid_pi_result(capsys):
+    from symsig.devices import to_common_basis
+
+    bias = Path(__file__).resolve().parent.parent / "examples" / "ce_bias.cir"
+    results = {}
+    for model in ("hybrid-pi", "T"):
+        assert main(["analyze", str(bias), "--source", "Vs", "--output", "out", "--model",
+                     model, "--exclude", "ro", "--json"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        names = {n: sympy.Symbol(n, positive=True) for n in out["symbols"]}
+        results[model] = sympy.parse_expr(out["gain"], local_dict=names)
+    assert sympy.cancel(to_common_basis(results["hybrid-pi"] - results["T"])) == 0
