@@ -1,6 +1,5 @@
 """The README's Python examples run as written (the public API they show exists and works)."""
 
-import os
 import re
 from pathlib import Path
 
@@ -13,5 +12,5 @@ BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re
 @pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
 def test_readme_example_runs(code, monkeypatch, capsys):
     monkeypatch.chdir(ROOT)  # the examples read examples/*.cir
-    exec(compile(code, "README.md", "exec"), {})  # our own documentation, not user input
-    assert os.getcwd() == str(ROOT)
+    # Our own documentation, not user input. Like the notebooks, an example that raises fails.
+    exec(compile(code, "README.md", "exec"), {})
