@@ -257,21 +257,11 @@ def _exponential(circuit: Circuit, given: Mapping[str, object]) -> OperatingPoin
     dc = _dc_circuit(circuit)
     numbers = param_values(circuit, {str(k): v for k, v in given.items()})
     subs = {symbol(k): v for k, v in numbers.items()}
-    linear = Circuit(tuple(x for x in dc.elements if x.kind not in DEVICE_KINDS) or (), dc.params)
+    linear = Circuit(tuple(x for x in dc.elements if x.kind not in DEVICE_KINDS), dc.params)
     drive = {x.name.lower(): x.value for x in linear.elements if x.kind in "VI"}
-    device_nodes = [n for d in dc.devices() for n in d.nodes if n != GROUND]
-    index_circuit = linear
-    eq = equations(index_circuit, drive)
-    index = dict(eq.index)
-    for node in device_nodes:  # nodes only devices touch still need a row
-        index.setdefault(node, None)
-    order = [n for n in index if index[n] is not None]
-    order += [n for n in index if index[n] is None]
-    rows = {n: i for i, n in enumerate(order)}
-    size = len(order) + len(eq.branch)
-    remap = {eq.index[n]: rows[n] for n in eq.index}
-    for name, k in eq.branch.items():
-        remap[k] = len(order) + list(eq.branch).index(name)
+    device_nodes = [n for d in dc.devices() for n in d.nodes]
+    eq = equations(linear, drive, device_nodes)  # devices are stamped below, by Newton
+    rows, size = eq.index, eq.size
     A = np.zeros((size, size))
     b = np.zeros(size)
 
@@ -283,9 +273,9 @@ def _exponential(circuit: Circuit, given: Mapping[str, object]) -> OperatingPoin
         return float(value)
 
     for (i, j), terms in eq.matrix.items():
-        A[remap[i], remap[j]] += sum(num(t) for t in terms)
+        A[i, j] += sum(num(t) for t in terms)
     for i, terms in eq.rhs.items():
-        b[remap[i]] += sum(num(t) for t in terms)
+        b[i] += sum(num(t) for t in terms)
     models = [_NumericDevice.of(d, dc.model_of(d), rows, num) for d in dc.devices()]
     x = np.zeros(size)
     for _ in range(500):
@@ -293,7 +283,7 @@ def _exponential(circuit: Circuit, given: Mapping[str, object]) -> OperatingPoin
         jac = A.copy()
         for m in models:
             m.stamp(x, f, jac)
-        jac += np.eye(size) * 1e-12 * (np.arange(size) < len(order))  # gmin to ground
+        jac += np.eye(size) * 1e-12 * (np.arange(size) < len(rows))  # gmin to ground
         try:
             dx = np.linalg.solve(jac, -f)
         except np.linalg.LinAlgError:
@@ -421,9 +411,10 @@ class _NumericDevice:
             small = {str(n.sym("gm")): f(2 * idv / vov) if vov > 0 else f(0)}
             if self.params["lambda"] and idv:
                 small[str(n.sym("ro"))] = f(1 / (self.params["lambda"] * idv))
-        warnings = [] if region in ("active", "saturation" if self.element.kind == "M" else "",
-                                    "forward") else \
-            [f"{self.element.name} is in {region}: it will not amplify as assumed"]
+        usual = {"Q": "active", "M": "saturation", "D": "forward"}[self.element.kind]
+        warnings = [] if region == usual else \
+            [f"{self.element.name} is in {region}, not {usual}: its small-signal model and "
+             "any gain that relies on it do not apply"]
         return DeviceBias(self.element.name, self.type, region, bias, small, warnings)
 
 

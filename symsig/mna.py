@@ -8,7 +8,7 @@ Inductors and capacitors are admittances 1/(sL) and sC. A new element kind is on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import sympy
@@ -128,12 +128,16 @@ STAMPS: dict[str, Stamp] = {
 }
 
 
-def equations(circuit: Circuit, drive: Mapping[str, sympy.Expr]) -> Equations:
+def equations(circuit: Circuit, drive: Mapping[str, sympy.Expr],
+              extra_nodes: Iterable[str] = ()) -> Equations:
     """The MNA system of `circuit` with independent source `name` set to `drive[name]`.
 
     Sources absent from `drive` are zeroed: a V source becomes a short, an I source an open.
+    `extra_nodes` get rows too (nodes that only elements stamped elsewhere touch).
     """
-    index = {n: i for i, n in enumerate(circuit.nodes())}
+    names = dict.fromkeys(circuit.nodes())
+    names.update(dict.fromkeys(n for n in extra_nodes if n != GROUND))
+    index = {n: i for i, n in enumerate(names)}
     branch = {}
     for e in circuit.elements:
         if e.kind in VOLTAGE_KINDS:
