@@ -205,6 +205,8 @@ class Circuit:
         """This circuit with one more element (names must stay unique, case-insensitively)."""
         if element.kind not in GRAMMAR:
             raise NetlistError(f"unknown element {element.name!r}", element.line)
+        if self.aliases:  # a node merged by a short is reached by its old name too
+            element = replace(element, nodes=tuple(self.resolve(n) for n in element.nodes))
         if self.find(element.name) is not None:
             first = self.find(element.name)
             at = f" (first defined on line {first.line})" if first.line is not None else ""

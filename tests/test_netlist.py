@@ -80,3 +80,11 @@ def test_circuit_queries_and_edits():
     with pytest.raises(NetlistError, match="floating"):
         transfer(c.without("R2").without("R1").R("R3", "x", "y", 1), "a", "V1")
     assert same(transfer(c, "b", "V1"), R2 / (R1 + R2))
+
+
+def test_adding_to_a_small_signal_circuit_follows_merged_names():
+    from symsig import small_signal
+
+    c = parse("t\nVs b 0 AC 1\nQ1 c b e\nRC c 0 RC\nRE e 0 RE\nCE e 0 1u\n")
+    ss = small_signal(c).R("Rx", "e", "c", "Rx")  # e is AC ground behind the bypass capacitor
+    assert ss.element("Rx").nodes == ("0", "c")
