@@ -45,6 +45,10 @@ GRAMMAR: dict[str, Row] = {
     "D": Row("diode", 2, "model"),
 }
 
+# Every small-signal and bias symbol a device owns is a stem + the name after its letter.
+_SYMBOL_STEMS = ("gm", "gmb", "rpi", "ro", "rx", "re", "rd", "cpi", "cmu", "cgs", "cgd", "cdb",
+                 "csb", "cd", "beta", "alpha", "IC", "IB", "ID", "VA", "VBE", "VCE", "VGS",
+                 "VDS", "Vov", "VD", "IS", "n", "kp", "Vth", "lambda", "W", "L", "chi")
 #: Devices: replaced by their small-signal models before any linear analysis.
 DEVICE_KINDS = frozenset("QMD")
 #: Model types each device letter accepts; the first is the default.
@@ -565,14 +569,16 @@ def validate(circuit: Circuit, check_floating: bool = True) -> None:
         if kind not in DEVICE_TYPES[e.kind]:
             raise NetlistError(f"{e.name}: model {e.model!r} is a {kind} model, not one of "
                                f"{'/'.join(DEVICE_TYPES[e.kind])}", e.line)
-    suffixes: dict[str, Element] = {}
+    owners: dict[str, Element] = {}
     for e in circuit.devices():
-        other = suffixes.setdefault(e.name[1:].lower(), e)
-        if other is not e:
-            raise NetlistError(
-                f"{e.name} and {other.name} would share small-signal symbols (gm{e.name[1:]}, "
-                f"ro{e.name[1:]}, ...): symbols are named by what follows the device letter; "
-                "rename one", e.line)
+        for stem in _SYMBOL_STEMS:
+            name = (stem + e.name[1:]).lower()
+            other = owners.setdefault(name, e)
+            if other is not e:
+                raise NetlistError(
+                    f"{e.name} and {other.name} would share the symbol {stem + e.name[1:]!r}: "
+                    "small-signal symbols are named by what follows the device letter "
+                    "(DESIGN: Q1 -> gm1, M2 -> gmb2); rename one", e.line)
     connected = _Sets()
     for e in circuit.elements:
         terminals = e.nodes if e.kind in DEVICE_KINDS else e.nodes[:2]

@@ -121,3 +121,10 @@ def test_cli_error_has_no_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "line 3" in proc.stderr
     assert json.dumps  # the module is used by the CLI tests below
+
+
+def test_devices_whose_symbols_would_clash():
+    msg = error_of(TITLE + "V1 g 0 AC 1\nM1 d g 0\nQ1 d g 0\nR1 d 0 1k\n")
+    assert msg.startswith("line 4:") and "share the symbol" in msg
+    msg = error_of(TITLE + "V1 g 0 AC 1\nM1 d g 0 0\nMb1 d g 0\nR1 d 0 1k\n")
+    assert "'gmb1'" in msg
