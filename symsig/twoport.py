@@ -20,7 +20,8 @@ from functools import lru_cache
 
 import sympy
 
-from .errors import AnalysisError
+from .errors import AnalysisError, SymsigError
+from .netlist import GROUND
 from .values import to_expr
 
 KINDS = ("z", "y", "h", "g", "abcd", "b", "s", "t")
@@ -217,22 +218,27 @@ class TwoPort:
         """The network between a source of impedance zs and a load zl (see `Terminated`)."""
         return Terminated.of(self, to_expr(zs), to_expr(zl))
 
-    def stability(self, z0: sympy.Expr | None = None, s_value: object = None
-                  ) -> tuple[sympy.Expr, sympy.Expr]:
-        """Rollett's K and Edwards–Sinsky μ from S at `s_value` (e.g. 2j·π·f, default jω)."""
+    def stability(self, s_value: object = None, z0: sympy.Expr | None = None):
+        """Rollett's K and Edwards–Sinsky μ from S at s = s_value (e.g. 2j·π·f; default jω).
+
+        Floats when everything is a number, else SymPy expressions. A unilateral network
+        (S12·S21 = 0) has K = ∞.
+        """
         m = self.s(z0)
         s = sympy.Symbol("s")
         m = m.subs(s, _at(s_value) if s_value is not None else
                    sympy.I * sympy.Symbol("omega", positive=True))
         if not m.free_symbols:  # numbers: plain complex arithmetic, real K and μ
             m = [complex(e) for e in m]
-            conj = complex.conjugate
+            conj, infinity = complex.conjugate, float("inf")
         else:
-            conj = sympy.conjugate
+            conj, infinity = sympy.conjugate, sympy.oo
         s11, s12, s21, s22 = m[0], m[1], m[2], m[3]
         delta = s11 * s22 - s12 * s21
-        k = (1 - abs(s11) ** 2 - abs(s22) ** 2 + abs(delta) ** 2) / (2 * abs(s12 * s21))
-        mu = (1 - abs(s11) ** 2) / (abs(s22 - delta * conj(s11)) + abs(s12 * s21))
+        loop = abs(s12 * s21)
+        k = infinity if loop == 0 else \
+            (1 - abs(s11) ** 2 - abs(s22) ** 2 + abs(delta) ** 2) / (2 * loop)
+        mu = (1 - abs(s11) ** 2) / (abs(s22 - delta * conj(s11)) + loop)
         return k, mu
 
 
@@ -346,25 +352,59 @@ def two_port(circuit, port1: Iterable[str] | str, port2: Iterable[str] | str,
     kind = _kind(kind)
     circuit = linear(circuit)
     p1, p2 = _port(circuit, port1), _port(circuit, port2)
+    if not circuit.has_node(GROUND) or all(GROUND not in e.nodes for e in circuit.elements):
+        # A network with no ground (a lone transistor between its ports): port 1's - node
+        # is as good a reference as any; the parameters do not depend on it.
+        circuit, p1, p2 = _grounded(circuit, p1[1]), _rename(p1, p1[1]), _rename(p2, p1[1])
     across = [e.name for e in circuit.elements if e.kind in "VI" and
               {e.nodes[0], e.nodes[1]} in ({p1[0], p1[1]}, {p2[0], p2[1]})]
     if across:  # a source across a port is what drives it: the test sources take its place
         circuit = circuit.without(*across)
     z0 = to_expr(z0)
     try:
+        return TwoPort(kind, _measure_set(circuit, p1, p2, kind, z0), z0)
+    except NotDefined as direct:
+        # The defining conditions cannot be applied (an ideal source would be shorted, a
+        # node left without a reference): measure another set and convert, which either
+        # gives the answer or shows the set does not exist.
+        for other in ("s", "y", "z", "h", "g"):
+            if other == kind:
+                continue
+            try:
+                measured = TwoPort(other, _measure_set(circuit, p1, p2, other, z0), z0)
+            except NotDefined:
+                continue
+            return measured.convert(kind)
+        raise direct from None
+
+
+def _measure_set(circuit, p1, p2, kind: str, z0: sympy.Expr) -> sympy.Matrix:
+    """One set by its own port conditions; NotDefined when they cannot be applied."""
+    try:
         if kind in ("z", "y", "h", "g"):
-            matrix = _immittance(circuit, p1, p2, kind)
-        elif kind in ("abcd", "b"):
-            matrix = _transmission(circuit, p1, p2, kind)
-        else:
-            return TwoPort("s", _scattering(circuit, p1, p2, z0), z0).convert(kind)
-    except (ZeroDivisionError, AnalysisError) as exc:
-        if isinstance(exc, NotDefined) or "singular" not in str(exc) and \
-                not isinstance(exc, ZeroDivisionError):
-            raise
+            return _immittance(circuit, p1, p2, kind)
+        if kind in ("abcd", "b"):
+            return _transmission(circuit, p1, p2, kind)
+        s_matrix = _scattering(circuit, p1, p2, z0)
+        return s_matrix if kind == "s" else convert(s_matrix, "s", kind, z0)
+    except NotDefined:
+        raise
+    except (ZeroDivisionError, SymsigError) as exc:
         raise NotDefined(f"the {_NAMES[kind]} parameters do not exist for this network: "
-                         f"{_why(kind)}") from None
-    return TwoPort(kind, matrix, z0)
+                         f"{_why(kind)}") from exc
+
+
+def _rename(port: tuple[str, str], node: str) -> tuple[str, str]:
+    return tuple(GROUND if n == node else n for n in port)
+
+
+def _grounded(circuit, node: str):
+    """The circuit with `node` renamed to ground (old name kept as an alias)."""
+    from dataclasses import replace
+
+    elements = tuple(replace(e, nodes=tuple(GROUND if n == node else n for n in e.nodes))
+                     for e in circuit.elements)
+    return replace(circuit, elements=elements, aliases={**circuit.aliases, node: GROUND})
 
 
 def _port(circuit, port) -> tuple[str, str]:
