@@ -18,7 +18,7 @@ from .errors import AnalysisError, NetlistError
 from .exact import RationalFunction, SingularSystem, solve_for
 from .mna import element_current, equations
 from .netlist import GROUND, SOURCE_KINDS, Circuit, Element, _node, validate
-from .values import parse_value
+from .values import resolve, to_expr
 
 _OUTPUT = re.compile(r"\s*([vi])\s*\(\s*([^,()\s]+)\s*(?:,\s*([^,()\s]+)\s*)?\)\s*", re.I)
 
@@ -242,14 +242,5 @@ def param_values(circuit: Circuit, extra: Mapping[str, object] | None = None) ->
     """`.param` values (plus `extra`, which wins), each resolved to a number where possible."""
     raw: dict[str, sympy.Expr] = dict(circuit.params)
     for k, v in (extra or {}).items():
-        raw[str(k)] = v if isinstance(v, sympy.Basic) else parse_value(str(v))
-    by_symbol = {sympy.Symbol(k, positive=True): v for k, v in raw.items()}
-    resolved = {}
-    for name, value in raw.items():
-        for _ in range(len(raw) + 1):
-            nxt = value.xreplace(by_symbol)
-            if nxt == value:
-                break
-            value = nxt
-        resolved[name] = value
-    return resolved
+        raw[str(k)] = to_expr(v)
+    return resolve(raw)

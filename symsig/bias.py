@@ -21,7 +21,7 @@ from .devices import Namer, relations
 from .errors import AnalysisError
 from .mna import equations
 from .netlist import DEVICE_KINDS, GROUND, Circuit, Element, _Sets
-from .values import symbol
+from .values import resolve, symbol
 
 #: Thermal voltage at SPICE's default 27 °C, for the numeric route.
 VT_27C = 1.380649e-23 * 300.15 / 1.602176634e-19
@@ -449,7 +449,7 @@ def numbers_at_the_end(circuit: Circuit, extra: Mapping[str, object] | None = No
             for name, expr in op.values().items():
                 if name not in values:
                     values[name] = expr
-            values = _resolve(values)
+            values = resolve(values)
     return {k: v for k, v in values.items() if v.is_number}, assumed
 
 
@@ -460,19 +460,6 @@ def _defaults(circuit: Circuit) -> dict[str, sympy.Expr]:
         if d.kind in "QD":
             stem = "VBE" if d.kind == "Q" else "VD"
             out[stem + d.name[1:]] = DEFAULTS[stem]
-    return out
-
-
-def _resolve(values: dict[str, sympy.Expr]) -> dict[str, sympy.Expr]:
-    by_symbol = {symbol(k): v for k, v in values.items()}
-    out = {}
-    for name, value in values.items():
-        for _ in range(6):
-            nxt = value.xreplace(by_symbol)
-            if nxt == value:
-                break
-            value = nxt
-        out[name] = value
     return out
 
 

@@ -8,6 +8,7 @@ named functions can appear.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from fractions import Fraction
 
 import sympy
@@ -222,3 +223,17 @@ class _Parser:
 def parse_expression(text: str, line: int | None = None) -> sympy.Expr:
     """Parse arithmetic on numbers and symbols (the inside of `{...}`) into SymPy, safely."""
     return _Parser(text, line).parse()
+
+
+def resolve(values: Mapping[str, sympy.Expr]) -> dict[str, sympy.Expr]:
+    """Values that name each other (.param b={2*a}) substituted until they stop changing."""
+    by_symbol = {symbol(k): v for k, v in values.items() if k not in RESERVED}
+    out = {}
+    for name, value in values.items():
+        for _ in range(len(values) + 1):
+            nxt = value.xreplace(by_symbol)
+            if nxt == value:
+                break
+            value = nxt
+        out[name] = value
+    return out
