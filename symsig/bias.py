@@ -313,7 +313,8 @@ class _NumericDevice:
     def of(cls, e: Element, card, rows: Mapping[str, int], num) -> _NumericDevice:
         defaults = {"Q": {"is": 1e-16, "beta": 100.0, "br": 1.0, "va": math.inf, "n": 1.0},
                     "D": {"is": 1e-14, "n": 1.0},
-                    "M": {"kp": 2e-5, "vth": 0.0, "lambda": 0.0, "w": 1e-4, "l": 1e-4}}[e.kind]
+                    "M": {"kp": 2e-5, "vth": 0.0, "lambda": 0.0, "w": 1e-4, "l": 1e-4,
+                          "gamma": 0.0, "phi": 0.6}}[e.kind]
         params = dict(defaults)
         for key, value in [*card.params.items(), *e.params]:
             if key in params:
@@ -339,13 +340,13 @@ class _NumericDevice:
             ib = cbe / p["beta"] + cbc / p["br"]
             return [sgn * ic, sgn * ib, -sgn * (ic + ib)]
         d, g, s = v[:3]
-        vgs, vds = sgn * (g - s), sgn * (d - s)
+        body = v[3] if len(v) > 3 else s
+        vgs, vds, vbs = sgn * (g - s), sgn * (d - s), sgn * (body - s)
         swap = vds < 0
         if swap:  # the source is whichever end is lower
-            vgs, vds = vgs - vds, -vds
+            vgs, vbs, vds = vgs - vds, vbs - vds, -vds
         k = p["kp"] * p["w"] / p["l"]
-        vth = sgn * p["vth"]
-        vov = vgs - vth
+        vov = vgs - self.threshold(vbs)
         if vov <= 0:
             i = 0.0
         elif vds < vov:
@@ -355,6 +356,14 @@ class _NumericDevice:
         i = -i if swap else i
         currents = [sgn * i, 0.0, -sgn * i]
         return currents + ([0.0] if len(v) > 3 else [])
+
+    def threshold(self, vbs: float) -> float:
+        """Level-1 threshold with the body effect: V_TO + γ(√(φ − V_BS) − √φ), as SPICE
+        continues it for a forward-biased body (V_BS > 0)."""
+        p = self.params
+        root_phi = math.sqrt(p["phi"])
+        root = math.sqrt(p["phi"] - vbs) if vbs <= 0 else root_phi / (1 + vbs / (2 * root_phi))
+        return _sign(self.type) * p["vth"] + p["gamma"] * (root - root_phi)
 
     def stamp(self, x: np.ndarray, f: np.ndarray, jac: np.ndarray) -> None:
         v = self._v(x)
@@ -405,7 +414,8 @@ class _NumericDevice:
         else:
             idv = sgn * i[0]
             vgs, vds = sgn * (v[1] - v[2]), sgn * (v[0] - v[2])
-            vov = vgs - sgn * self.params["vth"]
+            vbs = sgn * (v[3] - v[2]) if len(v) > 3 else 0.0
+            vov = vgs - self.threshold(vbs)
             bias = {"ID": f(idv), "VGS": f(vgs), "VDS": f(vds), "Vov": f(vov)}
             region = "cutoff" if vov <= 0 else ("triode" if vds < vov else "saturation")
             small = {str(n.sym("gm")): f(2 * idv / vov) if vov > 0 else f(0)}

@@ -102,6 +102,12 @@ M5 d5 g5 vcc vcc PM W=20u L=1u
 RG3 g5 0 400k
 RG4 vcc g5 50k
 RD5 d5 0 2k
+M6 d6 g6 s6 0 NB W=10u L=1u
+RG5 vcc g6 100k
+RG6 g6 0 50k
+RD6 vcc d6 2k
+RS6 s6 0 2k
+.model NB nmos (KP=200u VTO=0.5 LAMBDA=0.02 GAMMA=0.4 PHI=0.7)
 .model QN npn (BF=100 VAF=100 IS=1e-15)
 .model QP pnp (BF=80 IS=2e-15)
 .model DM d (IS=1e-14 N=1.5)
@@ -117,15 +123,17 @@ def test_exponential_q_point_matches_ngspice_op(ngspice):
     body = "\n".join(REAL.splitlines()[1:])
     # The diode's current is read from a 0 V sense source: ngspice 39's @d3[id] differs from
     # its own branch current by ~1 % (it reports the junction current of an earlier iterate).
-    probes = ["@q1[ic]", "@q2[ic]", "i(vs3)", "@m4[id]", "@m5[id]"]
+    probes = ["@q1[ic]", "@q2[ic]", "i(vs3)", "@m4[id]", "@m5[id]", "@m6[id]"]
     sim = run_op(body, probes)
     pairs = [(got["q1"].bias["IC"], sim["@q1[ic]"]), (got["q2"].bias["IC"], -sim["@q2[ic]"]),
              (got["d3"].bias["ID"], sim["i(vs3)"]), (got["m4"].bias["ID"], sim["@m4[id]"]),
-             (got["m5"].bias["ID"], sim["@m5[id]"])]  # ngspice: pnp ic < 0, pmos id > 0
+             (got["m5"].bias["ID"], sim["@m5[id]"]),  # ngspice: pnp ic < 0, pmos id > 0
+             (got["m6"].bias["ID"], sim["@m6[id]"])]  # body effect: source above the body
     for ours, theirs in pairs:
         assert float(ours) == pytest.approx(theirs, rel=0.01)  # acceptance: within 1 %
     assert {d: got[d].region for d in got} == {
-        "q1": "active", "q2": "active", "d3": "forward", "m4": "saturation", "m5": "saturation"}
+        "q1": "active", "q2": "active", "d3": "forward", "m4": "saturation", "m5": "saturation",
+        "m6": "saturation"}
 
 
 def test_cli_op_json(capsys, monkeypatch):
