@@ -74,7 +74,7 @@ def _analyze(args: argparse.Namespace) -> int:
     values, assumed = numbers_at_the_end(original, subs) if (
         subs or original.params or original.devices()) else ({}, [])
     numeric = {k: _numeric(r, values) for k, r in results.items()}
-    exprs = {k: r.expr for k, r in results.items()}
+    exprs = {k: r.in_s() for k, r in results.items()}  # H(s) collected in s when s is there
     symbols = sorted({str(x) for e in exprs.values() for x in e.free_symbols})
     if args.json:
         out = {k: str(e) for k, e in exprs.items()}

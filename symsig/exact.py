@@ -182,6 +182,36 @@ class RationalFunction:
     def __str__(self) -> str:
         return str(self.expr)
 
+    def in_s(self) -> sympy.Expr:
+        """num/den as polynomials in s with each coefficient factored: H(s) as a textbook
+        writes it, (a0 + a1·s + ...)/(b0 + b1·s + ...). Without s, the same as `expr`."""
+        names = [str(g) for g in self.ring.gens]
+        if "s" not in names or self.is_infinite:
+            return self.expr
+        k = names.index("s")
+        s = self.ring.gens[k]
+
+        def collected(p: Poly) -> sympy.Expr:
+            by_power: dict[int, dict] = {}
+            for monom, coeff in p.to_dict().items():
+                rest = tuple(0 if i == k else int(e) for i, e in enumerate(monom))
+                by_power.setdefault(int(monom[k]), {})[rest] = coeff
+            coeffs = {power: self.ring.ctx.from_dict(t) for power, t in by_power.items()}
+            common = None
+            for c in coeffs.values():
+                common = c if common is None else common.gcd(c)
+            if common.leading_coefficient() < 0:
+                common = -common
+            terms = []
+            for power in sorted(coeffs):
+                c = coeffs[power] // common
+                coeff = self._factor(c) if len(c) <= 2000 else self.ring.to_sympy(c)
+                terms.append(coeff * s**power)
+            poly = sympy.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+            return self._factor(common) * poly if not common.is_one() else poly
+
+        return collected(self.num) / collected(self.den)
+
     def latex(self) -> str:
         from .latex import latex  # presentation lives in its own module
 

@@ -169,3 +169,37 @@ def test_voltage_between_two_nodes_and_floating_impedance():
 def test_braced_expressions_and_numbers_are_exact():
     c = parse("V1 a 0 AC 1\nR1 a m {RE/2}\nR2 m 0 4.7k\n")
     assert same(transfer(c, "m", "V1"), 4700 / (RE / 2 + 4700))
+
+
+def test_ce_high_frequency_exact_two_pole_response():
+    # Sedra/Smith's exact CE response with r_x, C_pi, C_mu: with R's = Rs + rx and
+    # R'L = ro || RC || RL,
+    # H(s) = -gm R'L rpi/(rpi + R's) (1 - s Cmu/gm) / (1 + b1 s + b2 s^2),
+    # b1 = Cpi (R's||rpi) + Cmu [(R's||rpi)(1 + gm R'L) + R'L],  b2 = Cpi Cmu (R's||rpi) R'L.
+    rx, cpi, cmu, s = P("rx"), P("cpi"), P("cmu"), sympy.Symbol("s")
+    h = transfer(parse(CE_HF), "c", "Vs")
+    rs_, rl_ = Rs + rx, par(ro, RC, RL)
+    r_in = par(rs_, rpi)
+    b1 = cpi * r_in + cmu * (r_in * (1 + gm * rl_) + rl_)
+    b2 = cpi * cmu * r_in * rl_
+    expected = -gm * rl_ * rpi / (rpi + rs_) * (1 - s * cmu / gm) / (1 + b1 * s + b2 * s**2)
+    assert same(h, expected)
+    # The collected form has the same value and the textbook shape: degree 2 over degree 1 in s
+    num, den = sympy.fraction(h.in_s())
+    assert sympy.degree(sympy.expand(den), s) == 2 and sympy.degree(sympy.expand(num), s) == 1
+    assert same(h.in_s(), expected)
+    assert sympy.solve(num, s) == [gm / cmu]  # the right-half-plane zero
+
+
+CE_HF = """CE with r_x, C_pi, C_mu
+Vs s 0 AC 1
+Rs s x Rs
+Rx x b rx
+Rpi b 0 rpi
+Cpi b 0 cpi
+Cmu b c cmu
+G1 c 0 b 0 gm
+Ro c 0 ro
+RC c 0 RC
+RL c 0 RL
+"""
