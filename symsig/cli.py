@@ -50,7 +50,15 @@ def _numeric(result: RationalFunction, values: dict) -> sympy.Expr | None:
         reduced = result.substitute(known)
     except ZeroDivisionError:
         return sympy.nan
-    return sympy.N(reduced.expr, 6)
+    s = next((g for g in reduced.ring.gens if str(g) == "s"), None)
+    if s is None or reduced.is_infinite or len(reduced.ring.gens) > 1:
+        return sympy.N(reduced.expr, 6)
+    # Only s is left: the time-constant form, denominator 1 + b1·s + ..., numbers to 6 digits.
+    num, den = sympy.Poly(reduced.numerator, s), sympy.Poly(reduced.denominator, s)
+    lowest = den.terms()[-1][1]
+    scaled = [sympy.Poly(p.as_expr() / lowest, s) for p in (num, den)]
+    shown = [sympy.Add(*[sympy.N(c, 6) * s**m[0] for m, c in p.terms()]) for p in scaled]
+    return shown[0] / shown[1]
 
 
 def _linearize(circuit: Circuit, args: argparse.Namespace) -> Circuit:
