@@ -113,3 +113,21 @@ def test_model_t_on_the_command_line_gives_the_hybrid_pi_result(capsys):
         names = {n: sympy.Symbol(n, positive=True) for n in out["symbols"]}
         results[model] = sympy.parse_expr(out["gain"], local_dict=names)
     assert sympy.cancel(to_common_basis(results["hybrid-pi"] - results["T"])) == 0
+
+
+def test_kept_capacitors_give_h_of_s_that_tends_to_the_mid_band_gain(capsys):
+    bias = Path(__file__).resolve().parent.parent / "examples" / "ce_bias.cir"
+    assert main(["analyze", str(bias), "--source", "Vs", "--output", "out", "--input-node",
+                 "b", "--load", "RL", "--caps", "keep", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    s = sympy.Symbol("s")
+    h = sympy.parse_expr(out["numeric"]["gain"], local_dict={"s": s})
+    # Mid-band (all capacitors shorted) by hand, as in the test above.
+    vt = 1.380649e-23 * 300.15 / 1.602176634e-19
+    v_th, r_th = 12 * 10 / 57, 47e3 * 10e3 / 57e3
+    ic = 100 * (v_th - 0.7) / (r_th + 101 * 1e3)
+    gm, rpi, ro = ic / vt, 100 * vt / ic, 100 / ic
+    rb_rpi = 1 / (1 / 47e3 + 1 / 10e3 + 1 / rpi)
+    mid_band = -gm / (1 / ro + 1 / 2.2e3 + 1 / 10e3) * rb_rpi / (1e3 + rb_rpi)
+    assert float(sympy.limit(h, s, sympy.oo)) == pytest.approx(mid_band, rel=1e-5)
+    assert sympy.limit(h, s, 0) == 0  # coupling capacitors block DC
