@@ -82,19 +82,27 @@ def test_twoport_command_reports_sets_that_do_not_exist(tmp_path, capsys):
     assert "A = 1\nB = R\nC = 0\nD = 1" in text  # series impedance: ABCD = [[1, R], [0, 1]]
 
 
-def test_device_netlist_numbers_at_the_end_follow_the_q_point(capsys):
-    bias = Path(__file__).resolve().parent.parent / "examples" / "ce_bias.cir"
-    assert main(["analyze", str(bias), "--source", "Vs", "--output", "out", "--input-node",
-                 "b", "--load", "RL", "--json"]) == 0
-    out = json.loads(capsys.readouterr().out)
-    # By hand: VCC = 12, R1 = 47k, R2 = 10k, RC = 2.2k, RE = 1k (bypassed), Rs = 1k,
-    # RL = 10k, beta = 100, VA = 100 V; V_BE = 0.7 V and V_T = kT/q at 27 C assumed.
+def hand_ce_bias() -> tuple[float, float, float]:
+    """examples/ce_bias.cir by hand: mid-band gain, R1||R2||r_pi and r_o.
+
+    VCC = 12, R1 = 47k, R2 = 10k, RC = 2.2k, RE = 1k (bypassed), Rs = 1k, RL = 10k,
+    beta = 100, VA = 100 V; V_BE = 0.7 V and V_T = kT/q at 27 C assumed.
+    """
     vt = 1.380649e-23 * 300.15 / 1.602176634e-19
     v_th, r_th = 12 * 10 / 57, 47e3 * 10e3 / 57e3
     ic = 100 * (v_th - 0.7) / (r_th + 101 * 1e3)
     gm, rpi, ro = ic / vt, 100 * vt / ic, 100 / ic
     rb_rpi = 1 / (1 / 47e3 + 1 / 10e3 + 1 / rpi)
     gain = -gm / (1 / ro + 1 / 2.2e3 + 1 / 10e3) * rb_rpi / (1e3 + rb_rpi)
+    return gain, rb_rpi, ro
+
+
+def test_device_netlist_numbers_at_the_end_follow_the_q_point(capsys):
+    bias = Path(__file__).resolve().parent.parent / "examples" / "ce_bias.cir"
+    assert main(["analyze", str(bias), "--source", "Vs", "--output", "out", "--input-node",
+                 "b", "--load", "RL", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    gain, rb_rpi, ro = hand_ce_bias()
     assert float(out["numeric"]["gain"]) == pytest.approx(gain, rel=1e-5)
     assert float(out["numeric"]["rin"]) == pytest.approx(rb_rpi, rel=1e-5)
     assert float(out["numeric"]["rout"]) == pytest.approx(1 / (1 / ro + 1 / 2.2e3), rel=1e-5)
@@ -122,12 +130,6 @@ def test_kept_capacitors_give_h_of_s_that_tends_to_the_mid_band_gain(capsys):
     out = json.loads(capsys.readouterr().out)
     s = sympy.Symbol("s")
     h = sympy.parse_expr(out["numeric"]["gain"], local_dict={"s": s})
-    # Mid-band (all capacitors shorted) by hand, as in the test above.
-    vt = 1.380649e-23 * 300.15 / 1.602176634e-19
-    v_th, r_th = 12 * 10 / 57, 47e3 * 10e3 / 57e3
-    ic = 100 * (v_th - 0.7) / (r_th + 101 * 1e3)
-    gm, rpi, ro = ic / vt, 100 * vt / ic, 100 / ic
-    rb_rpi = 1 / (1 / 47e3 + 1 / 10e3 + 1 / rpi)
-    mid_band = -gm / (1 / ro + 1 / 2.2e3 + 1 / 10e3) * rb_rpi / (1e3 + rb_rpi)
+    mid_band, _, _ = hand_ce_bias()  # all capacitors shorted
     assert float(sympy.limit(h, s, sympy.oo)) == pytest.approx(mid_band, rel=1e-5)
     assert sympy.limit(h, s, 0) == 0  # coupling capacitors block DC
