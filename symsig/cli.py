@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sympy
 
 from .analysis import Probe, amplifier, driven_node
-from .bias import device_values, numbers_at_the_end, operating_point
+from .bias import numbers_at_the_end, operating_point
 from .devices import Options
 from .errors import SymsigError
 from .exact import RationalFunction
@@ -119,7 +119,7 @@ def _op(args: argparse.Namespace) -> int:
     circuit = parse(_read(args.file))
     subs = _subs(args.subs)
     values, assumed = numbers_at_the_end(circuit, subs)
-    op = operating_point(circuit, args.method, {**device_values(circuit), **subs})
+    op = operating_point(circuit, args.method, subs)  # .param and .model numbers join in there
     if op.method == "exponential":
         assumed = []  # the numeric route uses the .model cards and SPICE's defaults only
     by_symbol = {symbol(k): v for k, v in values.items()}
@@ -128,10 +128,7 @@ def _op(args: argparse.Namespace) -> int:
         quantities = {**{k + d.name[1:]: v for k, v in d.bias.items()}, **d.small_signal}
         numeric = {k: sympy.N(sympy.sympify(v).xreplace(by_symbol), 6)
                    for k, v in quantities.items()}
-        region = d.region
-        if region.endswith("(assumed)"):  # decide it with the numbers where there are some
-            region = _numeric_region(circuit, d, values) or region
-        report.append((d, quantities, numeric, region))
+        report.append((d, quantities, numeric, d.region))
     warnings = [w for d, *_ in report for w in d.warnings]
     if args.json:
         out = {"method": op.method, "devices": {}, "warnings": warnings, "assumed": assumed}
@@ -220,13 +217,6 @@ def _twoport(args: argparse.Namespace) -> int:
     return 0
 
 
-def _numeric_region(circuit: Circuit, device, values: dict) -> str | None:
-    from .bias import _region  # the same rule the solver applies, now with numbers
-
-    region, warnings = _region(circuit.element(device.name), device.bias, values,
-                               circuit.model_of(circuit.element(device.name)))
-    device.warnings.extend(warnings)
-    return None if region.endswith("(assumed)") else region
 
 
 def _model_options(p: argparse.ArgumentParser) -> None:
