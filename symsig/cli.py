@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -274,6 +275,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SymsigError as exc:
         print(f"symsig: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `symsig ... | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
