@@ -81,8 +81,8 @@ def small_signal(
         if e.kind in "VEH" and e.nodes[0] == e.nodes[1]:
             raise NetlistError(f"{e.name}: both its nodes are merged into {e.nodes[0]!r} by "
                                "shorted sources or capacitors", e.line)
-    aliases = {old: find(old) for old in {**merged, **circuit.aliases}}
-    aliases.update({k: find(v) for k, v in circuit.aliases.items()})
+    aliases = {old: find(new) for old, new in circuit.aliases.items()}  # earlier merges
+    aliases.update({old: find(old) for old in merged})
     title = f"small-signal equivalent of: {circuit.title}" if circuit.title else ""
     out = Circuit(tuple(linear), dict(circuit.params), title, {}, aliases)
     validate(out, check_floating=False)  # the analysis checks it once its test sources are on
