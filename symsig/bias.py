@@ -17,7 +17,7 @@ import numpy as np
 import sympy
 
 from .analysis import measure, param_values
-from .devices import Namer, relations
+from .devices import Namer
 from .errors import AnalysisError
 from .mna import equations
 from .netlist import DEVICE_KINDS, GROUND, Circuit, Element, _Sets
@@ -473,4 +473,5 @@ def _defaults(circuit: Circuit) -> dict[str, sympy.Expr]:
     return out
 
 
-__all__ = ["DeviceBias", "OperatingPoint", "operating_point", "device_values", "relations"]
+__all__ = ["DeviceBias", "OperatingPoint", "device_values", "numbers_at_the_end",
+           "operating_point"]
