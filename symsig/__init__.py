@@ -14,12 +14,12 @@ from .analysis import (
     transfer,
 )
 from .bias import numbers_at_the_end, operating_point
+from .circuit.netlist import Circuit, Element, Model, parse
+from .circuit.values import s
 from .devices import Options
+from .devices.ac import small_signal
+from .engine.exact import RationalFunction
 from .errors import AnalysisError, NetlistError, SymsigError
-from .exact import RationalFunction
-from .netlist import Circuit, Element, Model, parse
-from .smallsignal import small_signal
-from .values import s
 
 __all__ = [
     "Amplifier", "AnalysisError", "Circuit", "Element", "Model", "NetlistError", "Options",

@@ -10,16 +10,16 @@ from collections.abc import Sequence
 
 import sympy
 
-from .analysis import Probe, amplifier, driven_node
+from .analysis.linear import Probe, amplifier, driven_node
+from .analysis.twoport import KINDS, NotDefined, two_port
 from .bias import numbers_at_the_end, operating_point
+from .circuit.netlist import Circuit, parse
+from .circuit.values import parse_value, symbol
 from .devices import Options
+from .devices.ac import small_signal
+from .engine.exact import RationalFunction
 from .errors import SymsigError
-from .exact import RationalFunction
-from .latex import latex
-from .netlist import Circuit, parse
-from .smallsignal import small_signal
-from .twoport import KINDS, NotDefined, two_port
-from .values import parse_value, symbol
+from .forms.latex import latex
 
 
 def _read(path: str) -> str:

@@ -13,7 +13,7 @@ import sympy
 
 from symsig import amplifier, measure, parse, rin, rout, transfer
 from symsig.devices import Options, relations, to_common_basis
-from symsig.smallsignal import small_signal
+from symsig.devices.ac import small_signal
 from tests.conftest import same
 
 P = lambda name: sympy.Symbol(name, positive=True)  # noqa: E731

@@ -4,7 +4,7 @@ import pytest
 import sympy
 
 from symsig import Circuit, NetlistError, parse, transfer
-from symsig.values import parse_value
+from symsig.circuit.values import parse_value
 from tests.conftest import same
 
 P = lambda name: sympy.Symbol(name, positive=True)  # noqa: E731

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from symsig import impedance, measure, parse, rin, rout
-from symsig.analysis import driven_node
+from symsig.analysis.linear import driven_node
 from tests.ngspice import run_ac
 from tests.randcircuits import random_circuit
 

@@ -3,7 +3,7 @@
 Independent source of every expectation here: ngspice. Each netlist below is plain ngspice
 input (title line, BF/VAF/KP/VTO/LAMBDA model cards). ngspice simulates it directly for the
 `.ac` reference; symsig derives the mid-band formula from the same text and evaluates it at
-the small-signal parameters ngspice reports at its own operating point (`symsig.bridge`).
+the small-signal parameters ngspice reports at its own operating point (`symsig.bias.ngspice`).
 
 ngspice's device models have no capacitances unless the card sets them, so without CJE/CJC/TF
 the only frequency dependence is the coupling and bypass capacitors: at 1 MHz those (1000 µF)
@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 
 from symsig import Element, parse, s, transfer
-from symsig.bridge import NgspiceError, ngspice_netlist, operating_point
+from symsig.bias.ngspice import NgspiceError, ngspice_netlist, operating_point
+from symsig.circuit.values import symbol
 from symsig.devices import Options
-from symsig.smallsignal import small_signal
-from symsig.values import symbol
+from symsig.devices.ac import small_signal
 
 TOL = 1e-3  # the acceptance bound: 0.1 %
 MID_BAND = 1e6  # Hz: coupling/bypass capacitors are shorts, device models have no capacitance
@@ -272,6 +272,6 @@ def test_symbolic_values_are_refused():
 
 
 def test_missing_ngspice_is_a_clear_error(monkeypatch):
-    monkeypatch.setattr("symsig.bridge.NGSPICE", "ngspice-not-installed-here")
+    monkeypatch.setattr("symsig.bias.ngspice.NGSPICE", "ngspice-not-installed-here")
     with pytest.raises(NgspiceError, match="ngspice is not installed"):
         operating_point(CE)

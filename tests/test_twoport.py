@@ -26,8 +26,7 @@ from symsig import (
     small_signal,
     transfer,
 )
-from symsig.devices import to_common_basis
-from symsig.twoport import (
+from symsig.analysis.twoport import (
     KINDS,
     NotDefined,
     TwoPort,
@@ -38,6 +37,7 @@ from symsig.twoport import (
     series_parallel,
     two_port,
 )
+from symsig.devices import to_common_basis
 from tests.conftest import same
 
 P = lambda name: sympy.Symbol(name, positive=True)  # noqa: E731

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 
 import sympy
 
+from ..circuit.netlist import Element
+from ..circuit.values import symbol
 from ..errors import NetlistError
-from ..netlist import Element
-from ..values import symbol
 
 MODEL_NAMES = ("hybrid-pi", "hybrid-pi-beta", "T")
 PARTS = ("ro", "rx", "caps", "gmb")

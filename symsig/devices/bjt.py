@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy
 
-from ..netlist import Element
+from ..circuit.netlist import Element
 from . import Namer, Options
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..netlist import Element
+from ..circuit.netlist import Element
 from . import Namer, Options
 
 

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import sympy
 
-from .errors import NetlistError
+from ..errors import NetlistError
 
 #: The Laplace variable. Users cannot name a value `s`.
 s = sympy.Symbol("s")

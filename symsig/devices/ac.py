@@ -13,9 +13,9 @@ from dataclasses import replace
 
 import sympy
 
-from .devices import Options, expand
-from .errors import NetlistError
-from .netlist import DEVICE_KINDS, GROUND, Circuit, Element, validate
+from ..circuit.netlist import DEVICE_KINDS, GROUND, Circuit, Element, validate
+from ..errors import NetlistError
+from . import Options, expand
 
 
 def small_signal(

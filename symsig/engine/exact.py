@@ -96,7 +96,7 @@ def _to_fraction(value: object) -> Fraction | complex:
         return Fraction(value)
     if isinstance(value, float):
         return Fraction(repr(value)) if value == value else Fraction(0)
-    from .values import to_expr  # strings go through symsig's own parser, never sympify
+    from ..circuit.values import to_expr  # strings go through symsig's own parser, never sympify
 
     expr = to_expr(value)
     if expr.is_Rational:
@@ -213,7 +213,7 @@ class RationalFunction:
         return collected(self.num) / collected(self.den)
 
     def latex(self) -> str:
-        from .latex import latex  # presentation lives in its own module
+        from ..forms.latex import latex  # presentation lives in its own module
 
         return latex(self.expr)
 

@@ -20,9 +20,9 @@ from functools import lru_cache
 
 import sympy
 
-from .errors import AnalysisError, SymsigError
-from .netlist import GROUND
-from .values import to_expr
+from ..circuit.netlist import GROUND
+from ..circuit.values import to_expr
+from ..errors import AnalysisError, SymsigError
 
 KINDS = ("z", "y", "h", "g", "abcd", "b", "s", "t")
 _WAVE_KINDS = ("s", "t")
@@ -347,7 +347,7 @@ def two_port(circuit, port1: Iterable[str] | str, port2: Iterable[str] | str,
     ABCD and b set one port open or shorted and drive the other; S and T terminate both ports
     in z0 and drive one through it.
     """
-    from .analysis import linear  # extraction stands on the analysis layer
+    from .linear import linear  # extraction stands on the analysis layer
 
     kind = _kind(kind)
     circuit = linear(circuit)
@@ -421,8 +421,8 @@ def _port(circuit, port) -> tuple[str, str]:
 
 def _measure(circuit, drives: list, probes: list) -> list[sympy.Expr]:
     """Add test sources (name, nodes, value) and measure probes with only them driving."""
-    from .analysis import _solve, Probe  # noqa: I001  (the exact solve on a ready circuit)
-    from .netlist import Element
+    from .linear import _solve, Probe  # noqa: I001  (the exact solve on a ready circuit)
+    from ..circuit.netlist import Element
 
     test = circuit
     drive = {}
@@ -484,7 +484,7 @@ def _transmission(circuit, p1, p2, kind: str) -> sympy.Matrix:
 def _scattering(circuit, p1, p2, z0: sympy.Expr) -> sympy.Matrix:
     """Both ports terminated in z0; port k driven through its z0 by E_k: then a_k = E_k, and
     b_k = V_k − z0·I_k = 2V_k − E_k."""
-    from .netlist import Element
+    from ..circuit.netlist import Element
 
     ports = (p1, p2)
     matrix = sympy.zeros(2, 2)

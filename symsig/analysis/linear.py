@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import sympy
 
-from .errors import AnalysisError, NetlistError
-from .exact import RationalFunction, SingularSystem, solve_for
-from .mna import element_current, equations
-from .netlist import GROUND, SOURCE_KINDS, Circuit, Element, _node, validate
-from .values import resolve, to_expr
+from ..circuit.netlist import GROUND, SOURCE_KINDS, Circuit, Element, _node, validate
+from ..circuit.values import resolve, to_expr
+from ..engine.exact import RationalFunction, SingularSystem, solve_for
+from ..engine.mna import element_current, equations
+from ..errors import AnalysisError, NetlistError
 
 _OUTPUT = re.compile(r"\s*([vi])\s*\(\s*([^,()\s]+)\s*(?:,\s*([^,()\s]+)\s*)?\)\s*", re.I)
 
@@ -66,7 +66,7 @@ def linear(circuit: Circuit, sources: Iterable[str] = ()) -> Circuit:
     (`small_signal` with default options, keeping the named `sources` as signal sources)."""
     if not circuit.devices():
         return circuit
-    from .smallsignal import small_signal  # devices are a layer above the linear analysis
+    from ..devices.ac import small_signal  # devices are a layer above the linear analysis
 
     return small_signal(circuit, sources=sources)
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import sympy
 
-from .analysis import measure, param_values
-from .devices import Namer
-from .errors import AnalysisError
-from .mna import equations
-from .netlist import DEVICE_KINDS, GROUND, Circuit, Element, _Sets
-from .values import resolve, symbol
+from ..analysis.linear import measure, param_values
+from ..circuit.netlist import DEVICE_KINDS, GROUND, Circuit, Element, _Sets
+from ..circuit.values import resolve, symbol
+from ..devices import Namer
+from ..engine.mna import equations
+from ..errors import AnalysisError
 
 #: Thermal voltage at SPICE's default 27 °C, for the numeric route.
 VT_27C = 1.380649e-23 * 300.15 / 1.602176634e-19

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import sympy
 
-from .errors import NetlistError
+from ..errors import NetlistError
 from .values import parse_value, to_expr
 
 GROUND = "0"

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from .netlist import GROUND, VOLTAGE_KINDS, Circuit, Element
-from .values import s
+from ..circuit.netlist import GROUND, VOLTAGE_KINDS, Circuit, Element
+from ..circuit.values import s
 
 
 @dataclass

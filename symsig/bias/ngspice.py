@@ -27,9 +27,16 @@ from pathlib import Path
 
 import sympy
 
-from .analysis import param_values
-from .errors import SymsigError
-from .netlist import DEVICE_KINDS, DEVICE_TYPES, SOURCE_KINDS, Circuit, _logical_lines, parse
+from ..analysis.linear import param_values
+from ..circuit.netlist import (
+    DEVICE_KINDS,
+    DEVICE_TYPES,
+    SOURCE_KINDS,
+    Circuit,
+    _logical_lines,
+    parse,
+)
+from ..errors import SymsigError
 
 NGSPICE = "ngspice"
 TIMEOUT = 60.0
