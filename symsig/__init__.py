@@ -18,7 +18,7 @@ from .circuit.netlist import Circuit, Element, Model, parse
 from .circuit.values import s
 from .devices import Options
 from .devices.ac import small_signal
-from .engine.exact import RationalFunction
+from .engine.rational import RationalFunction
 from .errors import AnalysisError, NetlistError, SymsigError
 
 __all__ = [

@@ -17,7 +17,7 @@ from .circuit.netlist import Circuit, parse
 from .circuit.values import parse_value, symbol
 from .devices import Options
 from .devices.ac import small_signal
-from .engine.exact import RationalFunction
+from .engine.rational import RationalFunction
 from .errors import SymsigError
 from .forms.latex import latex
 

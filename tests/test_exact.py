@@ -6,7 +6,7 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from symsig.engine.exact import Ring, SingularSystem, solve_for
+from symsig.engine import Ring, SingularSystem, solve_for
 
 x, y, z, s = sympy.symbols("x y z s")
 

@@ -16,7 +16,7 @@ import sympy
 
 from ..circuit.netlist import GROUND, SOURCE_KINDS, Circuit, Element, _node, validate
 from ..circuit.values import resolve, to_expr
-from ..engine.exact import RationalFunction, SingularSystem, solve_for
+from ..engine import RationalFunction, SingularSystem, solve_for
 from ..engine.mna import element_current, equations
 from ..errors import AnalysisError, NetlistError
 

@@ -1,9 +1,11 @@
 """The engine wing: exact linear algebra over polynomials, and the MNA stamps that feed it.
 
-`exact` knows nothing about circuits (polynomial rings, `RationalFunction`, the fraction-free
-solver); `mna` turns a linear `Circuit` into a sparse system, one stamp per element letter.
+`rational` holds polynomial rings and `RationalFunction`; `solve` the fraction-free sparse
+solver; neither knows about circuits. `mna` turns a linear `Circuit` into a sparse system, one
+stamp per element letter.
 """
 
-from .exact import RationalFunction, SingularSystem
+from .rational import RationalFunction, Ring
+from .solve import SingularSystem, solve_for
 
-__all__ = ["RationalFunction", "SingularSystem"]
+__all__ = ["RationalFunction", "Ring", "SingularSystem", "solve_for"]
