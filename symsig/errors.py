@@ -22,3 +22,8 @@ class NetlistError(SymsigError):
 
 class AnalysisError(SymsigError):
     """A well-formed circuit on which the analysis asked for has no answer (e.g. singular)."""
+
+
+class NotDefined(AnalysisError):
+    """A result the circuit does not have (a singular system, a parameter set that does not
+    exist, R_out of a current output); the message says why. Other results still stand."""

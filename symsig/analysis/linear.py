@@ -18,7 +18,7 @@ from ..circuit.netlist import GROUND, SOURCE_KINDS, Circuit, Element, _node, val
 from ..circuit.values import resolve, to_expr
 from ..engine import RationalFunction, SingularSystem, solve_for
 from ..engine.mna import element_current, equations
-from ..errors import AnalysisError, NetlistError
+from ..errors import AnalysisError, NetlistError, NotDefined
 
 _OUTPUT = re.compile(r"\s*([vi])\s*\(\s*([^,()\s]+)\s*(?:,\s*([^,()\s]+)\s*)?\)\s*", re.I)
 
@@ -85,7 +85,7 @@ def _solve(circuit: Circuit, probe: Probe, drive: Mapping[str, sympy.Expr]) -> R
     try:
         return _solve_exact(circuit, probe, drive)
     except SingularSystem as exc:
-        raise AnalysisError(
+        raise NotDefined(
             "the circuit equations are singular: no unique solution exists "
             f"({exc}); look for a node reached only through current sources, or a "
             "cut set of current sources") from None
@@ -153,38 +153,36 @@ def impedance(
     """
     circuit = linear(circuit)
     reduced = circuit.without(*remove) if remove else circuit
-    names = (a, b)
     a, b = _require_node(circuit, a), _require_node(circuit, b)
     if a == b:
-        merged = [n for n in names if circuit.resolve(n) != _node(n)]
-        why = (f" ({' and '.join(map(repr, merged))} merged into {a!r} by a short: a DC source "
-               "or a mid-band capacitor)") if merged else ""
-        raise AnalysisError(f"impedance between node {a!r} and itself{why}")
+        # one node: shorted together (a DC source or a mid-band capacitor merged them)
+        return RationalFunction.zero()
     for node in (a, b):
         if not reduced.has_node(node):
             raise AnalysisError(f"node {node!r} has no elements left after removing "
                                 f"{', '.join(remove)}")
-    name = "I_test"
-    while reduced.find(name) is not None:
-        name += "_"
+    name = reduced.fresh_name("I_test")
+    what = f"the test source between {a!r} and {b!r}"
     drive = {name.lower(): sympy.Integer(1)}
     try:
         try:
-            return _solve_exact(reduced.add(Element(name, (b, a))), Probe("v", a, b), drive)
+            test = Element(name, (b, a), origin=what)
+            return _solve_exact(reduced.add(test), Probe("v", a, b), drive)
         except SingularSystem:
             # No current can enter (a MOS gate, a node behind a current source)? Then a test
             # voltage draws none: the impedance is infinite. Otherwise it is truly singular.
-            vname = "V" + name[1:]
-            tested = reduced.add(Element(vname, (a, b)))
+            vname = reduced.fresh_name("V_test")
+            tested = reduced.add(Element(vname, (a, b), origin=what))
             admittance = _solve(tested, Probe("i", vname), {vname.lower(): sympy.Integer(1)})
             if admittance.num.is_zero():
                 return RationalFunction.infinite(admittance.ring)
             raise
-    except SingularSystem as exc:
-        raise AnalysisError(f"impedance between {a!r} and {b!r}: the equations are singular "
-                            f"({exc})") from None
+    except (SingularSystem, NotDefined) as exc:
+        raise NotDefined(f"the impedance between {a!r} and {b!r} is not defined: the "
+                         f"equations are singular ({exc})") from None
     except NetlistError as exc:
-        raise AnalysisError(f"impedance between {a!r} and {b!r}: {exc}") from None
+        raise NotDefined(f"the impedance between {a!r} and {b!r} is not defined: "
+                         f"{exc.message}") from None
 
 
 def rin(circuit: Circuit, source: str, input_node: str | None = None) -> RationalFunction:
@@ -210,7 +208,9 @@ def rout(circuit: Circuit, output: str, load: str | None = None) -> RationalFunc
     """R_out: impedance from the output node to ground, sources zeroed, `load` removed."""
     probe = Probe.parse(output)
     if probe.kind != "v":
-        raise AnalysisError("R_out is defined at a node, not for a current output")
+        raise NotDefined(f"R_out is defined at a node, not for a current output {probe}: "
+                         f"for the resistance {probe.plus} sees, ask for the voltage across "
+                         f"it with {probe.plus} as the load")
     return impedance(circuit, probe.plus, probe.minus, remove=[load] if load else [])
 
 

@@ -22,7 +22,7 @@ import sympy
 
 from ..circuit.netlist import GROUND
 from ..circuit.values import to_expr
-from ..errors import AnalysisError, SymsigError
+from ..errors import AnalysisError, NotDefined, SymsigError
 
 KINDS = ("z", "y", "h", "g", "abcd", "b", "s", "t")
 _WAVE_KINDS = ("s", "t")
@@ -42,8 +42,6 @@ _PORT_VARIABLES = {
 }
 
 
-class NotDefined(AnalysisError):
-    """The parameter set does not exist for this network (e.g. z of a lone series element)."""
 
 
 def _kind(kind: str) -> str:

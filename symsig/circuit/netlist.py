@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import sympy
 
 from ..errors import NetlistError
-from .values import parse_value, to_expr
+from .values import RESERVED, parse_value, to_expr
 
 GROUND = "0"
 _GROUND_NAMES = {"0", "gnd"}
@@ -26,7 +27,7 @@ class Row:
 
     what: str
     nodes: int
-    tail: str  # "value", "source" (DC/AC parts), "control value" or "model"
+    tail: str  # "value", "source" (DC/AC parts), "control value", "model" or "none"
     optional_nodes: int = 0  # a MOSFET's body node may be left out (tied to the source)
 
 
@@ -43,12 +44,15 @@ GRAMMAR: dict[str, Row] = {
     "Q": Row("bipolar transistor", 3, "model"),
     "M": Row("MOSFET", 3, "model", optional_nodes=1),
     "D": Row("diode", 2, "model"),
+    "O": Row("ideal op-amp", 3, "none"),
 }
 
 # Every small-signal and bias symbol a device owns is a stem + the name after its letter.
-_SYMBOL_STEMS = ("gm", "gmb", "rpi", "ro", "rx", "re", "rd", "cpi", "cmu", "cgs", "cgd", "cdb",
-                 "csb", "cd", "beta", "alpha", "IC", "IB", "ID", "VA", "VBE", "VCE", "VGS",
-                 "VDS", "Vov", "VD", "IS", "n", "kp", "Vth", "lambda", "W", "L", "chi")
+# Matched devices (.match) share the model stems; each keeps its own bias quantities.
+_MODEL_STEMS = ("gm", "gmb", "rpi", "ro", "rx", "re", "rd", "rz", "cpi", "cmu", "cgs", "cgd",
+                "cdb", "csb", "cd", "beta", "alpha", "VA", "VBE", "VEB", "VD", "IS", "n", "kp",
+                "Vth", "lambda", "W", "L", "chi")
+_BIAS_STEMS = ("IC", "IB", "ID", "VCE", "VEC", "VGS", "VSG", "VDS", "VSD", "Vov")
 #: Devices: replaced by their small-signal models before any linear analysis.
 DEVICE_KINDS = frozenset("QMD")
 #: Model types each device letter accepts; the first is the default.
@@ -59,8 +63,9 @@ _MODEL_ALIASES = {
     "vt0": "vth", "von": "vd", "type": "type",
 }
 
-#: Kinds whose branch is an ideal voltage (a loop of these has no solution).
-VOLTAGE_KINDS = frozenset("VEH")
+#: Kinds whose branch is an ideal voltage (a loop of these has no solution). An ideal op-amp's
+#: output (O) is one: it holds whatever voltage makes its inputs equal.
+VOLTAGE_KINDS = frozenset("VEHO")
 #: Independent sources.
 SOURCE_KINDS = frozenset("VI")
 
@@ -68,8 +73,13 @@ SOURCE_KINDS = frozenset("VI")
 _IGNORED_COMMANDS = {
     ".end", ".ac", ".op", ".tran", ".dc", ".noise", ".tf", ".print", ".plot", ".probe",
     ".options", ".option", ".save", ".meas", ".measure", ".backanno", ".temp", ".ic",
-    ".nodeset", ".title", ".global", ".lib", ".model",
+    ".nodeset", ".title", ".global", ".lib", ".model", ".match",
 }
+# Commands that change a simulator's operating point: kept for the ngspice bridge.
+_SIMULATOR_OPTIONS = {".options", ".option", ".temp"}
+# Words of a source line: keywords, and SPICE's large-signal time functions (no AC part).
+_SOURCE_KEYWORDS = {"dc", "ac"}
+_TIME_FUNCTIONS = {"sin", "pulse", "exp", "pwl", "sffm", "am", "trnoise", "trrandom"}
 _NODE_NAME = re.compile(r"[\w.+\-#:\[\]<>!$%&|/]+")
 _TOKEN = re.compile(r"\{[^}]*\}|[^\s{(=]+\([^)]*\)|[^\s=]+|=")
 
@@ -92,6 +102,9 @@ class Element:
     line: int | None = None
     model: str | None = None  # devices: a .model name or a type (npn, pmos, ...)
     params: tuple[tuple[str, sympy.Expr], ...] = ()  # devices: instance parameters (W=, L=)
+    # What the user wrote that this element stands for, when symsig made it (a device's model
+    # part, a test source): messages say "Q1's base-emitter junction", never "Vbe_Q1".
+    origin: str | None = None
 
     @property
     def kind(self) -> str:
@@ -101,15 +114,22 @@ class Element:
     def what(self) -> str:
         return GRAMMAR[self.kind].what
 
+    @property
+    def label(self) -> str:
+        """The element as a message names it: its own name, or what it was made from."""
+        return self.origin or self.name
+
     def where(self) -> str:
         """How an error message points at this element."""
-        return f"line {self.line}: {self.name}" if self.line is not None else self.name
+        return f"line {self.line}: {self.label}" if self.line is not None else self.label
 
     def netlist_line(self) -> str:
         parts = [self.name, *self.nodes]
         if self.kind in DEVICE_KINDS:
             parts += [self.model] if self.model else []
             parts += [f"{k}={show(v)}" for k, v in self.params]
+        elif self.kind == "O":
+            pass
         elif self.kind in SOURCE_KINDS:
             if self.value is not None and self.value != 0:
                 parts += ["DC", show(self.value)]
@@ -153,6 +173,10 @@ class Circuit:
     title: str = ""
     models: Mapping[str, Model] = field(default_factory=dict)  # keyed by lowercased name
     aliases: Mapping[str, str] = field(default_factory=dict)  # node -> node it was merged into
+    # .match: a device (lowercased name) -> the device whose small-signal symbols it shares
+    matches: Mapping[str, str] = field(default_factory=dict)
+    # .options/.temp lines, kept for a simulator (they change its operating point)
+    spice_options: tuple[str, ...] = ()
 
     # -- queries ---------------------------------------------------------------------------
     def nodes(self) -> list[str]:
@@ -183,12 +207,27 @@ class Circuit:
             return self.models[key]
         return Model(key, key)
 
+    @cached_property
+    def _by_name(self) -> dict[str, Element]:
+        return {e.name.lower(): e for e in self.elements}
+
     def find(self, name: str) -> Element | None:
-        key = name.lower()
-        for e in self.elements:
-            if e.name.lower() == key:
-                return e
-        return None
+        return self._by_name.get(name.lower())
+
+    def fresh_name(self, base: str) -> str:
+        """`base`, or `base_2`, `base_3`, ...: a name no element of this circuit has, for the
+        elements symsig adds (test sources), so they never clash with a user's names."""
+        name, k = base, 1
+        while self.find(name) is not None:
+            k += 1
+            name = f"{base}_{k}"
+        return name
+
+    def symbol_suffix(self, device: Element) -> str:
+        """What a device's small-signal symbols end in: its own name after the letter (Q1 ->
+        gm1), or that of the device it is matched to (`.match Q1 Q2`: Q2 -> gm1)."""
+        leader = self.matches.get(device.name.lower())
+        return (leader or device.name)[1:]
 
     def element(self, name: str) -> Element:
         e = self.find(name)
@@ -222,7 +261,19 @@ class Circuit:
         for n in names:
             self.element(n)
         drop = {n.lower() for n in names}
-        return replace(self, elements=tuple(e for e in self.elements if e.name.lower() not in drop))
+        kept = []
+        for e in self.elements:
+            if e.name.lower() in drop:
+                continue
+            if e.control is not None and e.control.lower() in drop:
+                # the sensing source is open now, so its current is zero: an F source gives
+                # no current (gone), an H source no voltage (a 0 V short)
+                if e.kind == "F":
+                    continue
+                e = Element(self.fresh_name(f"V{e.name}"), e.nodes, sympy.Integer(0),
+                            sympy.Integer(0), line=e.line, origin=e.label)
+            kept.append(e)
+        return replace(self, elements=tuple(kept))
 
     def replace(self, name: str, **changes) -> Circuit:
         """This circuit with one element's fields changed (e.g. value=0)."""
@@ -242,6 +293,9 @@ class Circuit:
         lines += [m.card() for m in self.models.values()]
         for k, v in self.params.items():
             lines.append(f".param {k}={show(v)}")
+        for follower, leader in self.matches.items():
+            lines.append(f".match {leader} {self.element(follower).name}")
+        lines += self.spice_options
         lines.append(".end")
         return "\n".join(lines) + "\n"
 
@@ -286,6 +340,11 @@ class Circuit:
         _check_letter(name, "H")
         return self.add(Element(name, (_node(p), _node(n)), to_expr(r), control=vsense))
 
+    def O(self, name: str, out: str, inp: str, inn: str) -> Circuit:  # noqa: N802, E743
+        """An ideal op-amp (nullor): v(inp) = v(inn), no input current, any output current."""
+        _check_letter(name, "O")
+        return self.add(Element(name, tuple(map(_node, (out, inp, inn)))))
+
 
 def _check_letter(name: str, letter: str) -> None:
     if not name or name[0].upper() != letter:
@@ -314,33 +373,79 @@ def _logical_lines(text: str) -> Iterable[tuple[int, str]]:
 
 
 def _source_parts(name: str, tokens: list[str], line: int) -> tuple[sympy.Expr, sympy.Expr]:
-    """DC and AC parts of `V1 a b [DC] x [AC mag [phase]]`; transient functions are ignored."""
+    """DC and AC parts of `V1 a b [[DC] x] [AC [mag [phase]]] [SIN(...)]`, read strictly.
+
+    SPICE's reading: a bare first value is the DC part; `AC` alone means magnitude 1; the phase
+    is in degrees; large-signal time functions (SIN, PULSE, ...) have no small-signal part and
+    are skipped. Anything else, a keyword given twice, or a keyword where a value belongs, is
+    an error naming it, never a silent misreading.
+    """
     dc, ac = sympy.Integer(0), sympy.Integer(0)
+    seen: set[str] = set()
+
+    def is_value(k: int) -> bool:
+        if k >= len(tokens):
+            return False
+        word = tokens[k].lower()
+        return word not in _SOURCE_KEYWORDS and _time_function(tokens, k) is None
+
+    def once(word: str) -> None:
+        if word in seen:
+            raise NetlistError(f"{name}: {word.upper()} given twice", line)
+        seen.add(word)
+
     i = 0
     while i < len(tokens):
         word = tokens[i].lower()
-        if word == "dc":
-            if i + 1 >= len(tokens):
-                raise NetlistError(f"{name}: DC needs a value", line)
+        end = _time_function(tokens, i)
+        if end is not None:
+            i = end
+        elif word == "dc":
+            once("dc")
+            if not is_value(i + 1):
+                raise NetlistError(f"{name}: DC needs a value after it", line)
             dc = parse_value(tokens[i + 1], line)
             i += 2
         elif word == "ac":
-            mag = parse_value(tokens[i + 1], line) if i + 1 < len(tokens) else sympy.Integer(1)
-            i += 2
-            if i < len(tokens) and tokens[i].lower() not in ("dc", "ac") and "(" not in tokens[i]:
-                phase = parse_value(tokens[i], line)
-                if phase != 0:
-                    mag = mag * sympy.exp(sympy.I * sympy.pi * phase / 180)
-                i += 1
+            once("ac")
+            mag, i = sympy.Integer(1), i + 1
+            if is_value(i):
+                mag, i = parse_value(tokens[i], line), i + 1
+                if is_value(i):
+                    phase = parse_value(tokens[i], line)
+                    if not phase.is_number:
+                        raise NetlistError(f"{name}: the AC phase must be a number of degrees, "
+                                           f"not {tokens[i]!r}", line)
+                    if phase != 0:
+                        mag = mag * sympy.exp(sympy.I * sympy.pi * phase / 180)
+                    i += 1
             ac = mag
-        elif "(" in word:
-            i += 1  # SIN(...), PULSE(...): large-signal time functions, no small-signal part
         elif i == 0:
+            once("dc")
             dc = parse_value(tokens[i], line)
             i += 1
         else:
-            raise NetlistError(f"{name}: unexpected {tokens[i]!r} in source specification", line)
+            raise NetlistError(f"{name}: unexpected {tokens[i]!r} in the source specification "
+                               "(write [DC] value [AC magnitude [phase]])", line)
     return dc, ac
+
+
+def _time_function(tokens: list[str], i: int) -> int | None:
+    """If tokens[i] starts a time function such as SIN(0 1 1k) or `PULSE (0 5 ...)`, the index
+    after its closing parenthesis; else None."""
+    head = tokens[i].split("(", 1)[0].lower()
+    if head not in _TIME_FUNCTIONS:
+        return None
+    if "(" not in tokens[i]:
+        if i + 1 >= len(tokens) or not tokens[i + 1].startswith("("):
+            return None
+    depth, k = 0, i
+    while k < len(tokens):
+        depth += tokens[k].count("(") - tokens[k].count(")")
+        k += 1
+        if depth <= 0 and k > i + ("(" not in tokens[i]):
+            return k
+    return k  # an unclosed function runs to the end of the line, as SPICE reads it
 
 
 def _element(tokens: list[str], line: int, models: frozenset[str] = frozenset()) -> Element:
@@ -360,6 +465,11 @@ def _element(tokens: list[str], line: int, models: frozenset[str] = frozenset())
     if row.tail == "source":
         dc, ac = _source_parts(name, rest, line)
         return Element(name, nodes, dc, ac, line=line)
+    if row.tail == "none":
+        if rest:
+            raise NetlistError(f"{name}: unexpected {rest[0]!r}: an {row.what} is written "
+                               f"{_usage(name, row)}", line)
+        return Element(name, nodes, line=line)
     want = 2 if row.tail == "control value" else 1
     if len(rest) != want:
         raise NetlistError(
@@ -372,10 +482,12 @@ def _element(tokens: list[str], line: int, models: frozenset[str] = frozenset())
 def _usage(name: str, row: Row) -> str:
     nodes = " ".join(f"n{i + 1}" for i in range(row.nodes))
     tail = {"value": "VALUE", "source": "[DC x] [AC y]", "control value": "VSENSE VALUE",
-            "model": "[MODEL]"}[row.tail]
+            "model": "[MODEL]", "none": ""}[row.tail]
     if row.optional_nodes:
         nodes += " [body]"
-    return f"{name} {nodes} {tail}"
+    if name[0].upper() == "O":
+        nodes = "out in+ in-"
+    return f"{name} {nodes} {tail}".rstrip()
 
 
 def _nodes(name: str, row: Row, nodes: list[str], line: int) -> tuple[str, ...]:
@@ -438,8 +550,25 @@ def _params(tokens: list[str], line: int) -> dict[str, sympy.Expr]:
         if equals != "=" or not re.fullmatch(r"[A-Za-z_]\w*", name):
             got = " ".join(tokens[i : i + 3])
             raise NetlistError(f".param expects NAME=VALUE, got {got!r}", line)
+        if name in RESERVED:
+            raise NetlistError(f".param {name}: {name} is {RESERVED[name]} and cannot be given "
+                               "a value", line)
         out[name] = parse_value(value, line)
     return out
+
+
+def _match(tokens: list[str], line: int, matches: dict[str, str], lines: dict[str, int]) -> None:
+    """`.match Q1 Q2 ...`: the devices after the first share its small-signal symbols."""
+    if len(tokens) < 2:
+        raise NetlistError(".match needs two or more devices: .match Q1 Q2", line)
+    leader = tokens[0]
+    for name in tokens:
+        key = name.lower()
+        if key in lines:
+            raise NetlistError(f".match: {name} is already matched (line {lines[key]})", line)
+        lines[key] = line
+    for name in tokens[1:]:
+        matches[name.lower()] = leader
 
 
 def parse(text: str, check_floating: bool = True) -> Circuit:
@@ -455,6 +584,9 @@ def parse(text: str, check_floating: bool = True) -> Circuit:
     elements: list[Element] = []
     params: dict[str, sympy.Expr] = {}
     models: dict[str, Model] = {}
+    matches: dict[str, str] = {}
+    match_lines: dict[str, int] = {}
+    spice_options: list[str] = []
     first: tuple[int, str] | None = None  # the first line, title or element: decided at the end
     in_control = False
     for index, (line, content) in enumerate(lines):
@@ -472,11 +604,15 @@ def parse(text: str, check_floating: bool = True) -> Circuit:
             if model.name.lower() in models:
                 raise NetlistError(f"duplicate .model {model.name!r}", line)
             models[model.name.lower()] = model
+        elif word == ".match":
+            _match(tokens[1:], line, matches, match_lines)
         elif word == ".end":
             break
         elif word in (".include", ".inc"):
             raise NetlistError(".include is not supported: paste the file in", line)
         elif word.startswith("."):
+            if word in _SIMULATOR_OPTIONS:
+                spice_options.append(content)
             if word not in _IGNORED_COMMANDS:
                 raise NetlistError(f"unknown command {tokens[0]!r}", line)
         elif index == 0 and line == 1:
@@ -490,11 +626,36 @@ def parse(text: str, check_floating: bool = True) -> Circuit:
             title = first[1]
         else:
             elements.insert(0, element)
-    circuit = Circuit(params=params, title=title, models=models)
-    for e in elements:
-        circuit = circuit.add(e)
+    seen: dict[str, Element] = {}
+    for e in elements:  # one pass, not Circuit.add per element: a netlist may be long
+        first_use = seen.setdefault(e.name.lower(), e)
+        if first_use is not e:
+            raise NetlistError(f"duplicate element name {e.name!r} (first defined on line "
+                               f"{first_use.line})", e.line)
+    circuit = Circuit(tuple(elements), params=params, title=title, models=models,
+                      matches=matches, spice_options=tuple(spice_options))
+    _check_matches(circuit, match_lines)
     validate(circuit, check_floating)
     return circuit
+
+
+def _check_matches(circuit: Circuit, lines: Mapping[str, int]) -> None:
+    """Matched devices must exist and be the same kind of device of the same polarity."""
+    for follower, leader in circuit.matches.items():
+        line = lines[follower]
+        for name in (leader, follower):
+            e = circuit.find(name)
+            if e is None or e.kind not in DEVICE_KINDS:
+                what = "no element" if e is None else f"{e.name} is a {e.what}, not a device"
+                raise NetlistError(f".match {name}: {what} (match transistors or diodes)", line)
+        a, b = circuit.element(leader), circuit.element(follower)
+        ta, tb = circuit.model_of(a).type, circuit.model_of(b).type
+        if a.kind != b.kind or ta != tb:
+            raise NetlistError(f".match: {a.name} ({ta}) and {b.name} ({tb}) are not the same "
+                               "kind of device", line)
+        if len(a.nodes) != len(b.nodes):
+            raise NetlistError(f".match: {a.name} and {b.name} have different terminals "
+                               "(one has a body node)", line)
 
 
 def _first_element(
@@ -571,7 +732,8 @@ def validate(circuit: Circuit, check_floating: bool = True) -> None:
                                f"{'/'.join(DEVICE_TYPES[e.kind])}", e.line)
     owners: dict[str, Element] = {}
     for e in circuit.devices():
-        for stem in _SYMBOL_STEMS:
+        matched = e.name.lower() in circuit.matches
+        for stem in _BIAS_STEMS if matched else _MODEL_STEMS + _BIAS_STEMS:
             name = (stem + e.name[1:]).lower()
             other = owners.setdefault(name, e)
             if other is not e:
@@ -579,11 +741,14 @@ def validate(circuit: Circuit, check_floating: bool = True) -> None:
                     f"{e.name} and {other.name} would share the symbol {stem + e.name[1:]!r}: "
                     "small-signal symbols are named by what follows the device letter "
                     "(DESIGN: Q1 -> gm1, M2 -> gmb2); rename one", e.line)
+    for e in circuit.elements:
+        if e.kind == "O" and e.nodes[1] == e.nodes[2]:
+            raise NetlistError(f"{e.name}: both inputs of the op-amp are node {e.nodes[1]!r}",
+                               e.line)
     connected = _Sets()
     for e in circuit.elements:
-        terminals = e.nodes if e.kind in DEVICE_KINDS else e.nodes[:2]
-        for n in terminals[1:]:
-            connected.union(terminals[0], n)
+        for a, b in conducting_pairs(e):
+            connected.union(a, b)
         for n in e.nodes:
             connected.find(n)
     ground = connected.find(GROUND)
@@ -591,11 +756,54 @@ def validate(circuit: Circuit, check_floating: bool = True) -> None:
         if connected.find(node) != ground:
             first = next(e for e in circuit.elements if node in e.nodes)
             raise NetlistError(
-                f"node {node!r} has no path to ground (floating), first used by {first.name}",
+                f"node {node!r} has no path to ground (floating), first used by {first.label}",
                 first.line)
+    _check_voltage_loops(circuit)
+
+
+def conducting_pairs(e: Element) -> list[tuple[str, str]]:
+    """Node pairs an element joins electrically (for connectivity): a device joins all its
+    terminals, a controlled source only its output pair, an op-amp its output to ground."""
+    if e.kind in DEVICE_KINDS:
+        return [(e.nodes[0], n) for n in e.nodes[1:]]
+    if e.kind == "O":
+        return [(e.nodes[0], GROUND)]
+    return [(e.nodes[0], e.nodes[1])]
+
+
+def _check_voltage_loops(circuit: Circuit) -> None:
+    """A loop of ideal voltage branches (V, E, H, an op-amp output) over-determines its
+    voltages: name every element of the loop."""
     loops = _Sets()
+    branches: dict[str, list[tuple[str, Element]]] = {}
     for e in circuit.elements:
-        if e.kind in VOLTAGE_KINDS and not loops.union(e.nodes[0], e.nodes[1]):
+        if e.kind not in VOLTAGE_KINDS:
+            continue
+        a, b = conducting_pairs(e)[0]
+        if not loops.union(a, b):
+            path = _branch_path(branches, a, b)
+            names = " and ".join(", ".join(x.label for x in path).rsplit(", ", 1))
             raise NetlistError(
-                f"{e.name} closes a loop of voltage sources (V, E, H): "
-                "their voltages over-determine the loop", e.line)
+                f"{e.label} closes a loop of voltage sources with {names}: ideal voltages "
+                "(V, E, H, op-amp outputs) in a loop over-determine it", e.line)
+        branches.setdefault(a, []).append((b, e))
+        branches.setdefault(b, []).append((a, e))
+
+
+def _branch_path(branches: dict[str, list[tuple[str, Element]]], a: str, b: str
+                 ) -> list[Element]:
+    """The elements on the (unique) path from a to b in a forest of voltage branches."""
+    back: dict[str, tuple[str, Element] | None] = {a: None}
+    queue = [a]
+    for node in queue:
+        if node == b:
+            break
+        for nxt, e in branches.get(node, []):
+            if nxt not in back:
+                back[nxt] = (node, e)
+                queue.append(nxt)
+    path, node = [], b
+    while back.get(node) is not None:
+        node, e = back[node]
+        path.append(e)
+    return path

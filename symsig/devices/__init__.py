@@ -47,16 +47,31 @@ class Options:
         return opts
 
 
+#: What each model part is, for messages ("Q1's r_pi"), by the part's name.
+_PARTS = {"pi": "r_pi", "m": "g_m source", "o": "r_o", "x": "r_x", "e": "r_e",
+          "ib": "base-current sense", "b": "beta*i_b source", "gm": "1/g_m", "mb": "g_mb source",
+          "gs": "C_gs", "gd": "C_gd", "db": "C_db", "sb": "C_sb", "d": "r_d", "z": "r_z",
+          "cpi": "C_pi", "cmu": "C_mu", "cd": "C_d"}
+#: Regions in which a device conducts no signal at all: its model is an open circuit.
+OFF_REGIONS = frozenset({"cutoff", "off", "reverse"})
+
+
 @dataclass(frozen=True)
 class Namer:
-    """Symbols and internal node names for one device: Q1 -> gm1, rpi1; node 'q1_b'."""
+    """Symbols, internal node names and element names for one device: Q1 -> gm1, rpi1; node
+    'q1_b'; element Rpi_Q1. `suffix` is what its symbols end in (a matched device takes its
+    partner's); `elements` are names already in use, so a generated name never clashes with
+    one the user wrote."""
 
     device: Element
     taken: frozenset[str]
+    suffix: str = ""
+    elements: frozenset[str] = frozenset()
+    region: str = ""  # from the Q-point when known: "cutoff", "off", "breakdown", ...
 
-    @property
-    def suffix(self) -> str:
-        return self.device.name[1:]
+    def __post_init__(self) -> None:
+        if not self.suffix:
+            object.__setattr__(self, "suffix", self.device.name[1:])
 
     def sym(self, stem: str) -> sympy.Symbol:
         return symbol(stem + self.suffix)
@@ -67,11 +82,20 @@ class Namer:
             name += "_"
         return name
 
+    def name(self, letter: str, part: str) -> str:
+        """The element name of one model part, e.g. Rpi_Q1 (with _ added if the user has one)."""
+        name = f"{letter}{part}_{self.device.name}"
+        while name.lower() in self.elements:
+            name += "_"
+        return name
+
     def element(self, letter: str, part: str, nodes: tuple[str, ...], value=None,
                 control: str | None = None) -> Element:
-        """An element of this device's model, named like Rpi_Q1 and pointing at its line."""
-        return Element(f"{letter}{part}_{self.device.name}", nodes, value, control=control,
-                       line=self.device.line)
+        """An element of this device's model, pointing at the device's line and named in
+        messages by the device (\"Q1's r_pi\"), never by its internal name."""
+        what = _PARTS.get(part, part)
+        return Element(self.name(letter, part), nodes, value, control=control,
+                       line=self.device.line, origin=f"{self.device.name}'s {what}")
 
 
 ModelFunction = Callable[[Element, Options, Namer], list[Element]]
@@ -85,9 +109,15 @@ def _models() -> dict[str, ModelFunction]:
     return {"Q": bjt, "M": mosfet, "D": diode}
 
 
-def expand(device: Element, options: Options, taken: Iterable[str]) -> list[Element]:
-    """The linear elements that replace `device` in the small-signal circuit."""
-    return _models()[device.kind](device, options, Namer(device, frozenset(taken)))
+def expand(device: Element, options: Options, taken: Iterable[str], suffix: str = "",
+           elements: Iterable[str] = (), region: str = "") -> list[Element]:
+    """The linear elements that replace `device` in the small-signal circuit: its model, or
+    nothing but its capacitances (if asked for) where its region makes it an open circuit."""
+    namer = Namer(device, frozenset(taken), suffix, frozenset(elements), region)
+    parts = _models()[device.kind](device, options, namer)
+    if region in OFF_REGIONS:
+        return [p for p in parts if p.kind == "C"]
+    return parts
 
 
 def relations(device: Element) -> dict[sympy.Symbol, sympy.Expr]:

@@ -8,7 +8,7 @@ small-signal model. Shorts merge nodes, and the merged names stay reachable thro
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 import sympy
@@ -24,13 +24,18 @@ def small_signal(
     capacitors: str = "short",
     keep: Iterable[str] = (),
     sources: Iterable[str] = (),
+    regions: Mapping[str, str] | None = None,
 ) -> Circuit:
     """The linear small-signal circuit of `circuit`.
 
     capacitors: "short" (mid-band: every capacitor written in the netlist is a short) or
     "keep" (each stays 1/(sC)); `keep` names capacitors kept either way. `sources` names
     independent sources to keep as signal sources even without an AC part (e.g. VCC for
-    supply rejection); any source with an AC part is kept, with its DC part dropped.
+    supply rejection); any source with an AC part is kept, with its DC part dropped. A 0 V
+    source with no AC part is an ammeter, not a supply: it stays (a 0 V branch), so its
+    current can be asked for. `regions` (device name -> region, from a Q-point) makes a device
+    that is cut off or reverse biased an open circuit, and a Zener in breakdown its r_z;
+    without it every device is taken to be in its amplifying (or forward) region.
     """
     options = options or Options()
     if capacitors not in ("short", "keep"):
@@ -49,7 +54,8 @@ def small_signal(
     kept: list[Element] = []
     for e in circuit.elements:
         key = e.name.lower()
-        if e.kind == "V" and (e.ac is None or e.ac == 0) and key not in signal | sensed:
+        if e.kind == "V" and (e.ac is None or e.ac == 0) and key not in signal | sensed \
+                and e.value != 0:
             short = True
         elif e.kind == "C" and capacitors == "short" and key not in keep_c:
             short = True
@@ -68,10 +74,13 @@ def small_signal(
 
     renamed = [replace(e, nodes=tuple(find(n) for n in e.nodes)) for e in kept]
     taken = {n for e in renamed for n in e.nodes}
+    names = {e.name.lower() for e in circuit.elements}
+    regions = {k.lower(): v for k, v in (regions or {}).items()}
     linear: list[Element] = []
     for e in renamed:
         if e.kind in DEVICE_KINDS:
-            parts = expand(e, options, taken)
+            parts = expand(e, options, taken, circuit.symbol_suffix(e), names,
+                           regions.get(e.name.lower(), ""))
             taken |= {n for p in parts for n in p.nodes}
             linear += parts
         else:
@@ -79,7 +88,7 @@ def small_signal(
     linear = [e for e in linear if not _shorted_out(e)]
     for e in linear:
         if e.kind in "VEH" and e.nodes[0] == e.nodes[1]:
-            raise NetlistError(f"{e.name}: both its nodes are merged into {e.nodes[0]!r} by "
+            raise NetlistError(f"{e.label}: both its nodes are merged into {e.nodes[0]!r} by "
                                "shorted sources or capacitors", e.line)
     aliases = {old: find(new) for old, new in circuit.aliases.items()}  # earlier merges
     aliases.update({old: find(old) for old in merged})

@@ -25,7 +25,7 @@ def bjt(device: Element, opts: Options, n: Namer) -> list[Element]:
         bx = n.node("ib")
         out.append(n.element("V", "ib", (bi, bx), sympy.Integer(0)))
         out.append(n.element("R", "pi", (bx, e), n.sym("rpi")))
-        out.append(n.element("F", "b", (c, e), n.sym("beta"), control=f"Vib_{device.name}"))
+        out.append(n.element("F", "b", (c, e), n.sym("beta"), control=n.name("V", "ib")))
     else:
         out.append(n.element("R", "pi", (bi, e), n.sym("rpi")))
         out.append(n.element("G", "m", (c, e, bi, e), n.sym("gm")))

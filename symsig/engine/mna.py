@@ -1,7 +1,8 @@
 """Modified nodal analysis: each element letter stamps itself into the equations.
 
-Unknowns are the non-ground node voltages, then one branch current per V, E and H element
-(SPICE convention: the current enters the + node and flows through the element to the - node).
+Unknowns are the non-ground node voltages, then one branch current per V, E, H and O element
+(SPICE convention: the current enters the + node and flows through the element to the - node;
+an ideal op-amp's output current flows from its output node through it to ground).
 Inductors and capacitors are admittances 1/(sL) and sC. A new element kind is one function in
 `STAMPS`; nothing else changes.
 """
@@ -115,6 +116,15 @@ def _ccvs(eq: Equations, e: Element, _: sympy.Expr) -> None:
     eq.add(k, eq.branch[e.control.lower()], -e.value)
 
 
+def _nullor(eq: Equations, e: Element, _: sympy.Expr) -> None:
+    """Ideal op-amp: the output branch is a norator to ground (any current), and its row is
+    the nullator v(in+) - v(in-) = 0 (no input current)."""
+    k = eq.branch[e.name.lower()]
+    out, inp, inn = e.nodes
+    eq.branch_current(out, GROUND, k)
+    eq.voltage_row(k, inp, inn)
+
+
 STAMPS: dict[str, Stamp] = {
     "R": _passive,
     "C": _passive,
@@ -125,6 +135,7 @@ STAMPS: dict[str, Stamp] = {
     "E": _vcvs,
     "F": _cccs,
     "H": _ccvs,
+    "O": _nullor,
 }
 
 

@@ -18,6 +18,10 @@ from sympy.core.mul import _mulsort
 Poly = flint.fmpz_mpoly
 
 
+class Undefined(ArithmeticError):
+    """A value that is 0/0 at the numbers given: neither a number nor infinite."""
+
+
 @dataclass(frozen=True, eq=False)
 class Ring:
     """Polynomials in a fixed tuple of SymPy generators (symbols, or atoms like sqrt(x))."""
@@ -77,6 +81,12 @@ class Ring:
         return sympy.Add._from_args(out)
 
 
+def _is_infinite(value: object) -> bool:
+    if isinstance(value, float | int | Fraction):
+        return value == float("inf")
+    return value is sympy.oo or value == sympy.oo
+
+
 def _to_fraction(value: object) -> Fraction | complex:
     if isinstance(value, (complex,)) and value.imag != 0:
         return value
@@ -108,6 +118,13 @@ class RationalFunction:
     ring: Ring
 
     @classmethod
+    def zero(cls, ring: Ring | None = None) -> RationalFunction:
+        """0: e.g. the impedance between two nodes a short has merged."""
+        ring = ring or Ring.over(())
+        ctx = ring.ctx
+        return cls(ctx.from_dict({}), ctx.from_dict({(0,) * ctx.nvars(): 1}), ring)
+
+    @classmethod
     def infinite(cls, ring: Ring) -> RationalFunction:
         """1/0: the impedance of a node no current can enter (a MOS gate, say)."""
         zeros = (0,) * ring.ctx.nvars()
@@ -115,7 +132,27 @@ class RationalFunction:
 
     @property
     def is_infinite(self) -> bool:
+        """1/0: an impedance no current can enter, or a gain whose denominator vanishes."""
         return self.den.is_zero()
+
+    @property
+    def is_zero(self) -> bool:
+        return self.num.is_zero()
+
+    @property
+    def generators(self) -> tuple[sympy.Expr, ...]:
+        """The ring's generators that the result actually contains."""
+        used = [False] * len(self.ring.gens)
+        for p in (self.num, self.den):
+            for monom in p.monoms() if not p.is_zero() else ():
+                for i, e in enumerate(monom[: len(used)]):
+                    used[i] = used[i] or bool(e)
+        return tuple(g for g, u in zip(self.ring.gens, used, strict=True) if u)
+
+    @property
+    def is_number(self) -> bool:
+        """No generator left: the result is a plain rational number (or infinite)."""
+        return self.num.is_constant() and self.den.is_constant()
 
     @classmethod
     def reduced(cls, num: Poly, den: Poly, ring: Ring) -> RationalFunction:
@@ -172,11 +209,14 @@ class RationalFunction:
     def __str__(self) -> str:
         return str(self.expr)
 
+    def __repr__(self) -> str:
+        return f"RationalFunction({self.expr})"
+
     def in_s(self) -> sympy.Expr:
         """num/den as polynomials in s with each coefficient factored: H(s) as a textbook
         writes it, (a0 + a1·s + ...)/(b0 + b1·s + ...). Without s, the same as `expr`."""
         names = [str(g) for g in self.ring.gens]
-        if "s" not in names or self.is_infinite:
+        if "s" not in names or self.is_infinite or self.is_zero:
             return self.expr
         k = names.index("s")
         s = self.ring.gens[k]
@@ -211,10 +251,20 @@ class RationalFunction:
     def substitute(self, values: Mapping[object, object]) -> RationalFunction:
         """Exact partial substitution of rational numbers (by symbol or name); cancels again.
 
-        Generators without a value (such as s) stay symbolic.
+        Generators without a value (such as s) stay symbolic. A value may be infinite
+        (`float("inf")`, `sympy.oo`): the result is then the limit as that generator grows,
+        taken after the finite values are in (r_o → ∞ is an open circuit). Where the
+        denominator vanishes at these values the result is infinite (`is_infinite`), or
+        `Undefined` when the numerator vanishes too.
         """
         if self.is_infinite:
             return self
+        infinite = [str(k) for k, v in values.items() if _is_infinite(v)]
+        if infinite:
+            out = self.substitute({k: v for k, v in values.items() if str(k) not in infinite})
+            for name in infinite:
+                out = out._at_infinity(name)
+            return out
         by_name = {str(k): _to_fraction(v) for k, v in values.items()}
         if any(isinstance(v, complex) for v in by_name.values()):
             raise ValueError("substitute takes real numbers; use evaluate() for complex s")
@@ -235,18 +285,48 @@ class RationalFunction:
 
         num, den = collapse(self.num), collapse(self.den)
         if not den:
-            raise ZeroDivisionError("the denominator vanishes at these values")
+            if not num:
+                raise Undefined("0/0: numerator and denominator both vanish at these values")
+            return RationalFunction.infinite(ring)
         scale = 1
         for v in (*num.values(), *den.values()):
             scale = scale * v.denominator // _gcd(scale, v.denominator)
         as_poly = lambda d: ring.ctx.from_dict({k: int(v * scale) for k, v in d.items()})  # noqa: E731
         return RationalFunction.reduced(as_poly(num), as_poly(den), ring)
 
-    def evaluate(self, values: Mapping[object, object], s: object = None) -> complex | Fraction:
-        """The value at numbers for every generator (by SymPy symbol or by name).
+    def _at_infinity(self, name: str) -> RationalFunction:
+        """The limit as the generator `name` → +∞: the ratio of the leading coefficients when
+        numerator and denominator have the same degree in it, 0 or infinite otherwise."""
+        names = [str(g) for g in self.ring.gens]
+        if name not in names or self.is_infinite:
+            return self
+        k = names.index(name)
+
+        def leading(p: Poly) -> tuple[int, dict]:
+            terms = {tuple(int(e) for e in m): c for m, c in p.to_dict().items()}
+            top = max((m[k] for m in terms), default=0)
+            return top, {m[:k] + (0,) + m[k + 1:]: c for m, c in terms.items() if m[k] == top}
+
+        dn, ln = leading(self.num)
+        dd, ld = leading(self.den)
+        ctx = self.ring.ctx
+        if self.is_zero or dn < dd:
+            result = RationalFunction(ctx.from_dict({}), ctx.from_dict({(0,) * ctx.nvars(): 1}),
+                                      self.ring)
+        elif dn > dd:
+            return RationalFunction.infinite(self.ring)
+        else:
+            result = RationalFunction.reduced(ctx.from_dict(ln), ctx.from_dict(ld), self.ring)
+        return result.substitute({name: 0})  # drop the generator it no longer has
+
+    def evaluate(self, values: Mapping[object, object], s: object = None) -> float | complex:
+        """The value at numbers for every generator (by SymPy symbol or by name): a float, or a
+        complex number when `s` (or a value) is complex; `inf` where the denominator vanishes
+        and the numerator does not; `Undefined` (an ArithmeticError) for 0/0.
 
         Generators other than `s` are substituted exactly (Fractions), so the polynomials'
         cancellations are exact; only the final powers of a complex `s` use floating point.
+        Use `substitute` for an exact rational result.
         """
         if self.is_infinite:
             return float("inf")
@@ -266,9 +346,11 @@ class RationalFunction:
         s_value = complex(_to_fraction(s)) if s is not None else None
         num, den = self._eval(self.num, exact, s_value), self._eval(self.den, exact, s_value)
         if den == 0:
-            raise ZeroDivisionError("the denominator vanishes at these values")
+            if num == 0:
+                raise Undefined("0/0: numerator and denominator both vanish at these values")
+            return float("inf")
         if isinstance(num, Fraction) and isinstance(den, Fraction):
-            return num / den
+            return float(num / den)
         return complex(num) / complex(den)
 
     @staticmethod
