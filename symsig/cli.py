@@ -1,166 +1,379 @@
-"""The `symsig` command: a thin layer over the library. Bad input exits 2 with one message."""
+"""The `symsig` command: a thin layer over the library. Bad input exits 2 with one message.
+
+Symbolic first: every result is derived from the small-signal circuit without a Q-point. Numbers
+come after, and only where the netlist or `--subs` gives some; a Q-point that cannot be found
+is a warning, and the formulas still print.
+"""
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
+import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import sympy
 
-from .analysis.linear import Probe, amplifier, driven_node
-from .analysis.twoport import KINDS, NotDefined, two_port
-from .bias import numbers_at_the_end, operating_point
+from .analysis.linear import Probe, driven_node, rin, rout, transfer
+from .analysis.twoport import KINDS, two_port
+from .bias import METHODS, Numbers, numbers_at_the_end, operating_point
+from .bias.dc import card_values
+from .bias.numbers import device_symbols
 from .circuit.netlist import Circuit, parse
-from .circuit.values import parse_value, symbol
-from .devices import Options
+from .circuit.values import RESERVED, parse_value
+from .devices import OFF_REGIONS, Options
 from .devices.ac import small_signal
-from .engine.rational import RationalFunction
-from .errors import SymsigError
+from .engine.rational import RationalFunction, Undefined
+from .errors import NotDefined, SymsigError
 from .forms.latex import latex
+from .forms.text import exact_text, number_text, rounded
 
 
 def _read(path: str) -> str:
     if path == "-":
-        return sys.stdin.read()
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        name = "standard input"
+    else:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as exc:
+            raise SymsigError(f"cannot read {path}: {exc.strerror}") from None
+        name = path
+    if isinstance(data, str):
+        return data
     try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    except OSError as exc:
-        raise SymsigError(f"cannot read {path}: {exc.strerror}") from None
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SymsigError(f"{name}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                          "save the netlist as UTF-8") from None
 
 
-def _subs(text: str | None) -> dict[str, sympy.Expr]:
-    """--subs a=1k,b=100 (values parsed like netlist values, never eval'd)."""
+# -- --subs -----------------------------------------------------------------------------------
+def _subs(text: str | None, circuit: Circuit) -> dict[str, sympy.Expr]:
+    """--subs a=1k,b=100: each a known symbol and a real number (parsed like netlist values,
+    never eval'd); `oo` is infinity, as in r_o → ∞."""
     out: dict[str, sympy.Expr] = {}
-    for item in filter(None, (text or "").split(",")):
+    known = _known_names(circuit)
+    for item in (text or "").split(","):
+        if not item.strip():
+            continue
         name, eq, value = item.partition("=")
-        if not eq or not name.strip():
-            raise SymsigError(f"--subs expects NAME=VALUE pairs, got {item!r}")
-        out[name.strip()] = parse_value(value.strip())
+        name, value = name.strip(), value.strip()
+        if not eq or not name or not value:
+            raise SymsigError(f"--subs expects NAME=VALUE pairs, got {item.strip()!r}")
+        if name in RESERVED:
+            raise SymsigError(f"--subs {name}: {name} is {RESERVED[name]} and cannot be given a "
+                              "value")
+        if name not in known:
+            raise SymsigError(f"--subs {name}: no symbol {name!r} in this circuit"
+                              + _did_you_mean(name, known))
+        if value.lower() in ("oo", "inf", "infinity"):
+            out[name] = sympy.oo
+            continue
+        try:
+            number = parse_value(value)
+        except SymsigError as exc:
+            raise SymsigError(f"--subs {name}: {getattr(exc, 'message', exc)}") from None
+        if not number.is_number or not number.is_real:
+            raise SymsigError(f"--subs {name}: {value!r} is not a real number")
+        out[name] = number
     return out
 
 
-def _numeric(result: RationalFunction, values: dict) -> sympy.Expr | None:
-    if not values:
-        return None
-    known = {k: v for k, v in values.items() if any(str(g) == k for g in result.ring.gens)}
+def _known_names(circuit: Circuit) -> set[str]:
+    return ({str(x) for x in circuit.symbols()} | set(circuit.params) | device_symbols(circuit)
+            | set(card_values(circuit)))
+
+
+def _did_you_mean(name: str, known: set[str]) -> str:
+    same_letters = [k for k in known if k.lower() == name.lower()]
+    if same_letters:
+        return f" (did you mean {same_letters[0]!r}? names are case-sensitive)"
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# -- one result, its numbers and its text ------------------------------------------------------
+@dataclass
+class Result:
+    """One quantity asked for: its label, the exact value or why it has none, its numbers."""
+
+    key: str
+    label: str
+    tex: str
+    value: RationalFunction | None = None
+    why: str | None = None
+    numeric: RationalFunction | None = None
+    numeric_why: str | None = None
+
+    def expr(self) -> sympy.Expr:
+        return self.value.in_s()
+
+    def put_numbers(self, values: dict[str, sympy.Expr]) -> None:
+        if self.value is None:
+            return
+        present = {str(g) for g in self.value.generators}
+        known = {k: v for k, v in values.items() if k in present}
+        if not known:
+            return
+        try:
+            self.numeric = self.value.substitute(known)
+        except Undefined:
+            self.numeric_why = ("not defined at these values: numerator and denominator both "
+                                "vanish (0/0)")
+
+
+def _attempt(key: str, label: str, tex: str, compute: Callable[[], RationalFunction]) -> Result:
     try:
-        reduced = result.substitute(known)
-    except ZeroDivisionError:
-        return sympy.nan
-    s = next((g for g in reduced.ring.gens if str(g) == "s"), None)
-    if s is None or reduced.is_infinite or len(reduced.ring.gens) > 1:
-        return sympy.N(reduced.expr, 6)
-    # Only s is left: the time-constant form, denominator 1 + b1·s + ..., numbers to 6 digits.
-    num, den = sympy.Poly(reduced.numerator, s), sympy.Poly(reduced.denominator, s)
-    lowest = den.terms()[-1][1]
-    scaled = [sympy.Poly(p.as_expr() / lowest, s) for p in (num, den)]
-    shown = [sympy.Add(*[sympy.N(c, 6) * s**m[0] for m, c in p.terms()]) for p in scaled]
-    return shown[0] / shown[1]
+        return Result(key, label, tex, compute())
+    except NotDefined as exc:
+        return Result(key, label, tex, why=str(exc))
 
 
-def _linearize(circuit: Circuit, args: argparse.Namespace) -> Circuit:
-    """The small-signal circuit with the command line's model options (devices only)."""
-    if not circuit.devices():
-        return circuit
-    options = Options.build(args.model, _words(args.include), _words(args.exclude))
-    return small_signal(circuit, options, capacitors=args.caps, sources=[args.source])
+def _numeric_expr(r: RationalFunction, digits: int | None) -> sympy.Expr:
+    """A result with numbers in: a number; H(s) in time-constant form (denominator
+    1 + b1·s + ...) when only s is left; else the formula with its numbers rounded."""
+    if r.is_infinite:
+        return sympy.oo
+    gens = {str(g) for g in r.generators}
+    if r.is_number:
+        value = sympy.Rational(int(r.num.leading_coefficient() if not r.is_zero else 0),
+                               int(r.den.leading_coefficient()))
+        return value if digits is None else sympy.Float(value, digits)
+    expr = r.in_s()
+    if gens == {"s"}:
+        s = next(g for g in r.ring.gens if str(g) == "s")
+        num, den = sympy.Poly(r.numerator, s), sympy.Poly(r.denominator, s)
+        lowest = den.terms()[-1][1]
+        prec = digits or 17
+        parts = [sympy.Add(*[sympy.Float(c / lowest, prec) * s**m[0] for m, c in p.terms()])
+                 for p in (num, den)]
+        return parts[0] / parts[1]
+    return rounded(expr, digits or 17)
+
+
+def _number_line(r: Result) -> str | None:
+    if r.numeric_why:
+        return r.numeric_why
+    if r.numeric is None:
+        return None
+    value = _numeric_expr(r.numeric, 6)
+    if value.is_number:
+        return number_text(value)
+    return str(value)
+
+
+# -- analyze ----------------------------------------------------------------------------------
+def _options(args: argparse.Namespace) -> Options:
+    return Options.build(args.model, _words(args.include), _words(args.exclude))
 
 
 def _words(text: str | None) -> list[str]:
     return [w.strip() for w in (text or "").split(",") if w.strip()]
 
 
+def _wants_numbers(circuit: Circuit, subs: dict) -> bool:
+    """Numbers are asked for when the netlist or the command line gives any."""
+    if subs or circuit.params or card_values(circuit):
+        return True
+    return any(v is not None and v.is_number and v != 0
+               for e in circuit.elements if e.kind in "RCLEFGH" for v in (e.value,))
+
+
 def _analyze(args: argparse.Namespace) -> int:
     original = parse(_read(args.file))
-    circuit = _linearize(original, args)
-    summary = amplifier(circuit, args.source, args.output, args.input_node, args.load)
-    results = {"gain": summary.gain, "rin": summary.rin, "rout": summary.rout}
-    subs = _subs(args.subs)
-    values, assumed = numbers_at_the_end(original, subs) if (
-        subs or original.params or original.devices()) else ({}, [])
-    numeric = {k: _numeric(r, values) for k, r in results.items()}
-    exprs = {k: r.in_s() for k, r in results.items()}  # H(s) collected in s when s is there
+    subs = _subs(args.subs, original)
+    options = _options(args)
+    probe = Probe.parse(args.output)
+    source = original.find(args.source)
+    if source is None or source.kind not in "VI":
+        what = "no element" if source is None else f"{source.name} is a {source.what}, not"
+        raise SymsigError(f"--source {args.source}: {what} an independent source (V or I) in "
+                          "the circuit")
+
+    def derive(regions: dict[str, str] | None) -> tuple[Circuit, list[Result]]:
+        circuit = original
+        if original.devices():
+            circuit = small_signal(original, options, capacitors=args.caps,
+                                   sources=[args.source], regions=regions)
+        return circuit, _amplifier_results(circuit, args, probe)
+
+    circuit, results = derive(None)
+    numbers: Numbers | None = None
+    if _wants_numbers(original, subs):
+        need = {str(g) for r in results if r.value is not None for g in r.value.generators}
+        numbers = numbers_at_the_end(original, subs, args.bias, need)
+        regions = {k: v for k, v in numbers.regions.items()
+                   if v in OFF_REGIONS or v == "breakdown"}
+        if regions:  # a device off (or a Zener in breakdown) changes the small-signal circuit
+            circuit, results = derive(regions)
+        for r in results:
+            r.put_numbers(numbers.values)
+    return _print_results(args, results, numbers)
+
+
+def _amplifier_results(circuit: Circuit, args: argparse.Namespace, probe: Probe
+                       ) -> list[Result]:
+    src = circuit.element(args.source)
+    out = str(probe)
+    voltage_in = src.kind == "V"
+    names = {("v", True): ("gain", "A_v"), ("v", False): ("transresistance", "R_m"),
+             ("i", True): ("transconductance", "G_m"), ("i", False): ("current gain", "A_i")}
+    what, tex = names[(probe.kind, voltage_in)]
+    in_node = args.input_node or driven_node(src)
+    results = [
+        _attempt("gain", f"{what} {out}/{src.name}", tex,
+                 lambda: transfer(circuit, args.output, args.source)),
+        _attempt("rin", f"R_in at {circuit.resolve(in_node)} ({src.name} removed)", "R_{in}",
+                 lambda: rin(circuit, args.source, args.input_node)),
+    ]
+    load = f" ({args.load} removed)" if args.load else ""
+    results.append(_attempt("rout", f"R_out at {out}{load}", "R_{out}",
+                            lambda: rout(circuit, args.output, args.load)))
+    return results
+
+
+def _print_results(args: argparse.Namespace, results: list[Result], numbers: Numbers | None
+                   ) -> int:
+    exprs = {r.key: r.expr() for r in results if r.value is not None}
     symbols = sorted({str(x) for e in exprs.values() for x in e.free_symbols})
+    names = set(symbols)
+    warnings = numbers.warnings if numbers else []
     if args.json:
-        out = {k: str(e) for k, e in exprs.items()}
+        out: dict = {r.key: exact_text(exprs[r.key], names) if r.key in exprs else None
+                     for r in results}
         out["latex"] = {k: latex(e) for k, e in exprs.items()}
+        out["labels"] = {r.key: r.label for r in results}
         out["symbols"] = symbols
-        if values:
-            out["numeric"] = {k: str(v) for k, v in numeric.items()}
-            out["values"] = {k: str(v) for k, v in values.items()}
-            out["assumed"] = assumed
+        why = {r.key: r.why for r in results if r.why}
+        if why:
+            out["not_defined"] = why
+        if numbers is not None:
+            numeric = {}
+            for r in results:
+                if r.numeric is not None:
+                    numeric[r.key] = _json_value(_numeric_expr(r.numeric, None), names)
+                elif r.numeric_why:
+                    numeric[r.key] = None
+                    out.setdefault("not_defined_numerically", {})[r.key] = r.numeric_why
+            out["numeric"] = numeric
+            out["values"] = {k: exact_text(v) for k, v in sorted(numbers.values.items())}
+            out["assumed"] = numbers.assumed
+            out["bias"] = numbers.op.method if numbers.op else None
+        out["warnings"] = warnings
         print(json.dumps(out, indent=2))
         return 0
-    source = circuit.element(args.source).name
-    output = str(Probe.parse(args.output))
-    in_node = args.input_node or driven_node(circuit.element(args.source))
-    labels = {
-        "gain": (f"gain {output}/{source}", r"A_v"),
-        "rin": (f"R_in at {in_node} ({source} removed)", r"R_{in}"),
-        "rout": (f"R_out at {output}" + (f" ({args.load} removed)" if args.load else ""),
-                 r"R_{out}"),
-    }
-    for key, (text, tex) in labels.items():
+    for r in results:
         if args.latex:
-            print(f"{tex} = {latex(exprs[key])}")
-        else:
-            print(f"{text} = {exprs[key]}")
-            if numeric[key] is not None:
-                print(f"    = {numeric[key]}")
-    if assumed and not args.latex:
-        print(f"(assumed: {', '.join(assumed)})")
+            body = latex(exprs[r.key]) if r.key in exprs else rf"\text{{not defined: {r.why}}}"
+            print(f"{r.tex} = {body}")
+            continue
+        if r.value is None:
+            print(f"{r.label}: not defined: {_lower_first(r.why)}")
+            continue
+        print(f"{r.label} = {_show(exprs[r.key])}")
+        line = _number_line(r)
+        if line is not None and line != _show(exprs[r.key]):
+            print(f"    = {line}")
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if numbers and numbers.assumed and not args.latex:
+        print(f"(assumed: {', '.join(numbers.assumed)})")
     return 0
+
+
+def _json_value(expr: sympy.Expr, names: set[str]) -> float | str:
+    """A real number as a JSON number (17 significant digits); anything else (complex, oo, a
+    formula with symbols left) as text that reads back exactly."""
+    if expr.is_number and expr.is_real and expr.is_finite:
+        return float(expr)
+    return exact_text(expr, names)
+
+
+def _show(expr: sympy.Expr) -> str:
+    if expr in (sympy.oo, sympy.zoo):
+        return "oo (infinite)"
+    return str(expr)
+
+
+def _lower_first(text: str | None) -> str:
+    text = text or ""
+    return text[:1].lower() + text[1:]
+
+
+# -- op ---------------------------------------------------------------------------------------
 
 
 def _op(args: argparse.Namespace) -> int:
     circuit = parse(_read(args.file))
-    subs = _subs(args.subs)
-    values, assumed = numbers_at_the_end(circuit, subs)
-    op = operating_point(circuit, args.method, subs)  # .param and .model numbers join in there
-    if op.method == "exponential":
-        assumed = []  # the numeric route uses the .model cards and SPICE's defaults only
-    by_symbol = {symbol(k): v for k, v in values.items()}
+    subs = _subs(args.subs, circuit)
+    op = operating_point(circuit, args.bias, subs)
     report = []
     for d in op.devices:
-        quantities = {**{k + d.name[1:]: v for k, v in d.bias.items()}, **d.small_signal}
-        numeric = {k: sympy.N(sympy.sympify(v).xreplace(by_symbol), 6)
-                   for k, v in quantities.items()}
-        report.append((d, quantities, numeric, d.region))
-    warnings = [w for d, *_ in report for w in d.warnings]
+        own = d.name[1:]
+        quantities = {**{k + own: v for k, v in d.bias.items()}, **d.small_signal}
+        for name in d.numeric:
+            quantities.setdefault(name, None)
+        report.append((d, quantities))
     if args.json:
-        out = {"method": op.method, "devices": {}, "warnings": warnings, "assumed": assumed}
-        for d, _, numeric, region in report:
+        out = {"method": op.method, "devices": {}, "warnings": op.warnings,
+               "assumed": op.assumed}
+        for d, _ in report:
             out["devices"][d.name] = {
-                "type": d.type, "region": region,
-                "bias": {k: str(v) for k, v in d.bias.items()},
-                "small_signal": {k: str(v) for k, v in d.small_signal.items()},
-                "numeric": {k: str(v) for k, v in numeric.items()},
+                "type": d.type, "region": d.region, "region_assumed": d.assumed,
+                "bias": {k: exact_text(v) for k, v in d.bias.items()},
+                "small_signal": {k: exact_text(v) for k, v in d.small_signal.items()},
+                "numeric": {k: _json_number(v) for k, v in d.numeric.items()},
             }
         print(json.dumps(out, indent=2))
         return 0
-    for d, quantities, numeric, region in report:
-        print(f"{d.name} ({d.type}): {region}")
+    if op.method != "constant-vbe":
+        print(f"(bias: {op.method})")
+    for d, quantities in report:
+        print(f"{d.name} ({d.type}): {d.region_text}")
         for name, expr in quantities.items():
             parts = [name]
-            if expr.is_number:
-                parts.append(str(numeric[name]))
-            else:
-                if str(expr) != name:
-                    parts.append(str(expr))
-                if not numeric[name].free_symbols:
-                    parts.append(str(numeric[name]))
+            number = d.numeric.get(name)
+            if expr is not None and not expr.is_number and str(expr) != name:
+                parts.append(str(expr))
+            if number is not None:
+                parts.append(_engineering(number, name))
+            elif expr is not None and expr.is_number:
+                parts.append(_engineering(float(expr), name) if expr.is_finite else "oo")
             print("  " + " = ".join(parts))
-    for w in warnings:
+    for w in op.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    if assumed:
-        print(f"(assumed: {', '.join(assumed)})")
+    if op.assumed:
+        print(f"(assumed: {', '.join(op.assumed)})")
     return 0
 
 
+def _json_number(value: float) -> str:
+    return "oo" if value == float("inf") else repr(float(value))
+
+
+def _engineering(value: float, name: str) -> str:
+    """1.23456 mA, 4.7 kohm: six significant digits with an SI prefix and the unit."""
+    unit = next((u for stem, u in (("gm", "S"), ("r", "ohm"), ("I", "A"), ("V", "V"))
+                 if name.startswith(stem)), "")
+    if not math.isfinite(value):
+        return "oo" if value > 0 else str(value)
+    if value == 0 or not unit:
+        return f"{value:.6g}{' ' + unit if unit else ''}"
+    exp3 = max(-15, min(9, 3 * math.floor(math.log10(abs(value)) / 3)))
+    return f"{value / 10**exp3:.6g} {_PREFIXES[exp3]}{unit}"
+
+
+_PREFIXES = {-15: "f", -12: "p", -9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "meg", 9: "G"}
+
+
+# -- twoport ----------------------------------------------------------------------------------
 def _entry_names(kind: str) -> list[str]:
     if kind == "abcd":
         return ["A", "B", "C", "D"]
@@ -170,22 +383,31 @@ def _entry_names(kind: str) -> list[str]:
 
 def _twoport(args: argparse.Namespace) -> int:
     original = parse(_read(args.file), check_floating=False)  # ports give the ground
-    circuit = original
-    if original.devices():
-        options = Options.build(args.model, _words(args.include), _words(args.exclude))
-        circuit = small_signal(original, options, capacitors=args.caps)
+    subs = _subs(args.subs, original)
     z0 = parse_value(args.z0)
+    if z0 == 0:
+        raise SymsigError("--z0 must not be zero: the scattering waves a = V + Z0*I and "
+                          "b = V - Z0*I need a reference impedance")
     kinds = [k.strip().lower() for k in args.params.split(",")] if args.params != "all" \
         else list(KINDS)
-    net, first_error = None, None
-    for kind in [*kinds, "y", "z", "h", "g", "abcd", "s"]:  # measure one set that exists
-        try:
-            net = two_port(circuit, args.port1, args.port2, kind, z0)
-            break
-        except NotDefined as exc:
-            first_error = first_error or exc
-    if net is None:
-        raise first_error
+    for kind in kinds:
+        if kind not in KINDS:
+            raise SymsigError(f"--params {kind}: unknown set; one of {', '.join(KINDS)} or all")
+
+    def derive(regions):
+        if not original.devices():
+            return original
+        return small_signal(original, _options(args), capacitors=args.caps, regions=regions)
+
+    circuit = derive(None)
+    net = _measure_any(circuit, args, kinds, z0)
+    numbers = None
+    if _wants_numbers(original, subs):
+        numbers = numbers_at_the_end(original, subs, args.bias)
+        regions = {k: v for k, v in numbers.regions.items()
+                   if v in OFF_REGIONS or v == "breakdown"}
+        if regions:
+            net = _measure_any(derive(regions), args, kinds, z0)
     out: dict = {"port1": args.port1, "port2": args.port2, "z0": str(z0), "params": {}}
     for kind in kinds:
         try:
@@ -193,18 +415,27 @@ def _twoport(args: argparse.Namespace) -> int:
         except NotDefined as exc:
             out["params"][kind] = {"error": str(exc)}
             continue
-        names = _entry_names(kind)
-        out["params"][kind] = {name: matrix[i // 2, i % 2] for i, name in enumerate(names)}
+        out["params"][kind] = {name: matrix[i // 2, i % 2]
+                               for i, name in enumerate(_entry_names(kind))}
     props = {"reciprocal": net.reciprocal, "unilateral": net.unilateral}
+    values = numbers.values if numbers else {}
+    numeric = {kind: {n: _entry_number(e, values) for n, e in v.items()}
+               for kind, v in out["params"].items() if "error" not in v} if values else {}
     if args.json:
-        body = {k: ({n: str(e) for n, e in v.items()} if "error" not in v else v)
+        symbols = sorted({str(x) for v in out["params"].values() if "error" not in v
+                          for e in v.values() for x in e.free_symbols})
+        names = set(symbols)
+        body = {k: ({n: exact_text(e, names) for n, e in v.items()} if "error" not in v else v)
                 for k, v in out["params"].items()}
         tex = {k: {n: latex(e) for n, e in v.items()} for k, v in out["params"].items()
                if "error" not in v}
-        symbols = sorted({str(x) for v in out["params"].values() if "error" not in v
-                          for e in v.values() for x in e.free_symbols})
-        print(json.dumps({**out, "params": body, "latex": tex, "symbols": symbols,
-                          "properties": props}, indent=2))
+        doc = {**out, "params": body, "latex": tex, "symbols": symbols, "properties": props}
+        if numbers is not None:
+            doc["numeric"] = {k: {n: exact_text(e, names) for n, e in v.items()}
+                              for k, v in numeric.items()}
+            doc["assumed"] = numbers.assumed
+            doc["warnings"] = numbers.warnings
+        print(json.dumps(doc, indent=2))
         return 0
     print(f"two-port: port 1 = {args.port1}, port 2 = {args.port2}" +
           (f", Z0 = {z0}" if any(k in ("s", "t") for k in kinds) else ""))
@@ -214,12 +445,39 @@ def _twoport(args: argparse.Namespace) -> int:
             continue
         for name, expr in entries.items():
             print(f"{name} = {latex(expr)}" if args.latex else f"{name} = {expr}")
+            shown = numeric.get(kind, {}).get(name)
+            if shown is not None and not args.latex and shown != expr:
+                print(f"    = {number_text(shown) if shown.is_number else rounded(shown, 6)}")
     print(", ".join(f"{k}: {'yes' if v else 'no'}" for k, v in props.items()))
+    for w in numbers.warnings if numbers else []:
+        print(f"warning: {w}", file=sys.stderr)
+    if numbers and numbers.assumed and not args.latex:
+        print(f"(assumed: {', '.join(numbers.assumed)})")
     return 0
 
 
+def _measure_any(circuit: Circuit, args: argparse.Namespace, kinds: list[str], z0):
+    """One parameter set that exists, measured; the others are converted from it."""
+    first_error = None
+    for kind in [*kinds, "y", "z", "h", "g", "abcd", "s"]:
+        try:
+            return two_port(circuit, args.port1, args.port2, kind, z0)
+        except NotDefined as exc:
+            first_error = first_error or exc
+    raise first_error
 
 
+def _entry_number(expr: sympy.Expr, values: dict[str, sympy.Expr]) -> sympy.Expr:
+    finite = {sympy.Symbol(k, positive=True): v for k, v in values.items() if v != sympy.oo}
+    infinite = [sympy.Symbol(k, positive=True) for k, v in values.items() if v == sympy.oo]
+    value = expr.xreplace(finite)
+    for x in infinite:
+        if x in value.free_symbols:
+            value = sympy.limit(value, x, sympy.oo)
+    return value
+
+
+# -- the parser -------------------------------------------------------------------------------
 def _model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", default="hybrid-pi",
                    help="device model: hybrid-pi (default), hybrid-pi-beta or T")
@@ -229,27 +487,34 @@ def _model_options(p: argparse.ArgumentParser) -> None:
                    help="netlist capacitors at mid-band: short (default) or keep as 1/(sC)")
 
 
+def _bias_option(p: argparse.ArgumentParser, dest: str = "bias") -> None:
+    p.add_argument("--bias", dest=dest, choices=METHODS, default="constant-vbe",
+                   help="where device numbers come from: constant-vbe (the textbook's, default),"
+                        " exponential (SPICE's device laws, solved here) or ngspice (ngspice's "
+                        "own operating point)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="symsig", description="Exact small-signal formulas from SPICE-like netlists.")
     sub = parser.add_subparsers(dest="command", required=True)
-    a = sub.add_parser("analyze", help="voltage gain, R_in and R_out of an amplifier")
+    a = sub.add_parser("analyze", help="gain, R_in and R_out of an amplifier")
     a.add_argument("file", help="netlist file, or - for standard input")
     a.add_argument("--source", required=True, help="the driving independent source, e.g. Vs")
-    a.add_argument("--output", required=True, help="output node (or v(a,b))")
+    a.add_argument("--output", required=True, help="output node, v(a,b) or i(R1)")
     a.add_argument("--input-node", help="node R_in looks into (default: the source's + node)")
     a.add_argument("--load", help="load element removed for R_out")
     _model_options(a)
-    a.add_argument("--subs", help="numbers at the end: NAME=VALUE,NAME=VALUE")
+    _bias_option(a)
+    a.add_argument("--subs", help="numbers at the end: NAME=VALUE,NAME=VALUE (oo: infinite)")
     fmt = a.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON object")
     fmt.add_argument("--latex", action="store_true", help="LaTeX")
     a.set_defaults(run=_analyze)
     o = sub.add_parser("op", help="DC operating point of each transistor and diode")
     o.add_argument("file", help="netlist file, or - for standard input")
-    o.add_argument("--method", choices=["constant-vbe", "exponential"], default="constant-vbe",
-                   help="constant-vbe (symbolic; square law for MOSFETs) or exponential "
-                        "(Ebers-Moll/Gummel-Poon, Shockley, level-1 MOS; numbers only)")
+    _bias_option(o)
+    o.add_argument("--method", dest="bias", choices=METHODS, help=argparse.SUPPRESS)
     o.add_argument("--subs", help="numbers: NAME=VALUE,NAME=VALUE")
     o.add_argument("--json", action="store_true", help="one JSON object")
     o.set_defaults(run=_op)
@@ -261,6 +526,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="z, y, h, g, abcd, b, s, t, a comma list, or all (default y)")
     t.add_argument("--z0", default="50", help="reference impedance for S and T (may be a symbol)")
     _model_options(t)
+    _bias_option(t)
+    t.add_argument("--subs", help="numbers at the end: NAME=VALUE,NAME=VALUE")
     fmt = t.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON object")
     fmt.add_argument("--latex", action="store_true", help="LaTeX")

@@ -106,7 +106,7 @@ def test_device_netlist_numbers_at_the_end_follow_the_q_point(capsys):
     assert float(out["numeric"]["gain"]) == pytest.approx(gain, rel=1e-5)
     assert float(out["numeric"]["rin"]) == pytest.approx(rb_rpi, rel=1e-5)
     assert float(out["numeric"]["rout"]) == pytest.approx(1 / (1 / ro + 1 / 2.2e3), rel=1e-5)
-    assert "VBE1 = 7/10" in out["assumed"]
+    assert "VBE1 = 0.7 V" in out["assumed"]
 
 
 def test_model_t_on_the_command_line_gives_the_hybrid_pi_result(capsys):

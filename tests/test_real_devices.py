@@ -246,11 +246,11 @@ def test_operating_point_names_and_conventions(ngspice):
                             rel_tol=1e-6)
         assert math.isclose(mos[f"gm{m}"], 2 * mos[f"ID{m}"] / mos[f"Vov{m}"], rel_tol=1e-6)
     for m in ("3", "4"):  # PMOS mirror: polarity-normalised, positive like the NMOS
-        assert mos[f"ID{m}"] > 0 and mos[f"VGS{m}"] > 0 and mos[f"VDS{m}"] > 0
+        assert mos[f"ID{m}"] > 0 and mos[f"VSG{m}"] > 0 and mos[f"VSD{m}"] > 0
 
     pnp = operating_point(PNP_CE)  # .temp 50 is passed on: VT = kT/q at 323.15 K
     assert math.isclose(pnp["VT"], 1.380649e-23 * 323.15 / 1.602176634e-19, rel_tol=1e-6)
-    assert pnp["IC7"] > 0 and pnp["VBE7"] > 0 and pnp["VCE7"] > 0  # normalised like an npn
+    assert pnp["IC7"] > 0 and pnp["VEB7"] > 0 and pnp["VEC7"] > 0  # a pnp's V_EB, V_EC
     assert math.isclose(pnp["rd1"], 1.5 * pnp["VT"] / pnp["ID1"], rel_tol=1e-3)  # N·VT/ID
 
 

@@ -28,22 +28,15 @@ from pathlib import Path
 import sympy
 
 from ..analysis.linear import param_values
-from ..circuit.netlist import (
-    DEVICE_KINDS,
-    DEVICE_TYPES,
-    SOURCE_KINDS,
-    Circuit,
-    _logical_lines,
-    parse,
-)
+from ..circuit.netlist import DEVICE_KINDS, DEVICE_TYPES, SOURCE_KINDS, Circuit, parse
 from ..errors import SymsigError
+from .dc import quantity_names
+from .operating_point import DeviceBias, OperatingPoint, off_region_warning
 
 NGSPICE = "ngspice"
 TIMEOUT = 60.0
 #: ngspice's k/q (CONSTboltz / CHARGE), for VT = k·T/q at the simulated temperature.
 K_OVER_Q = 1.38064852e-23 / 1.6021766208e-19
-#: Netlist commands that change ngspice's operating point; copied from the text into the deck.
-_PASSED_ON = (".options", ".option", ".temp")
 
 # symsig's .model parameter names -> ngspice's, per device letter (the parser renames BF to
 # beta etc., see netlist._MODEL_ALIASES). None: a symsig-only parameter ngspice has no use for
@@ -116,9 +109,7 @@ def operating_point(netlist: str | Circuit, timeout: float = TIMEOUT) -> SpiceOp
     voltages; `.options reltol=1e-9` in the netlist tightens both.
     """
     circuit = parse(netlist) if isinstance(netlist, str) else netlist
-    passed_on = [] if not isinstance(netlist, str) else [
-        content for _, content in _logical_lines(netlist)
-        if content.split()[0].lower() in _PASSED_ON]
+    passed_on = list(circuit.spice_options)
     if not circuit.devices():
         raise NgspiceError("the circuit has no transistors or diodes: nothing to bias")
     body = ngspice_netlist(circuit)  # first: a symbolic value is the user's to fix
@@ -141,20 +132,77 @@ def operating_point(netlist: str | Circuit, timeout: float = TIMEOUT) -> SpiceOp
             f"--- ngspice ---\n{log}")
     temp = _TEMP.search(log)
     values: dict[str, float] = {"VT": K_OVER_Q * (float(temp.group(1)) + 273.15)} if temp else {}
-    owner: dict[str, str] = {}
     for d in circuit.devices():
         raw = {v: printed[f"@{d.name.lower()}[{v}]"] for v in _VECTORS[d.kind]}
-        polarity = -1.0 if circuit.model_of(d).type in ("pnp", "pmos") else 1.0
-        for stem, value in _PARAMETERS[d.kind](raw, polarity).items():
-            name = stem + d.name[1:]
-            if name in owner:
-                raise NgspiceError(f"{d.name} and {owner[name]} both name a parameter {name!r}: "
-                                   "rename one so their symbols differ")
-            owner[name] = d.name
-            values[name] = value
+        for name, value in device_parameters(circuit, d, raw).items():
+            values.setdefault(name, value)  # a matched device's symbols are its partner's
     nodes = {n: printed[f"v({n})"] for n in circuit.nodes()}
     raw_all = {p: printed[p] for p in probes if p.startswith("@")}
     return SpiceOperatingPoint(values, nodes, raw_all, log)
+
+
+_BIAS = ("IC", "IB", "VBE", "VCE", "ID", "VGS", "VDS", "Vov", "VD")
+
+
+def device_parameters(circuit: Circuit, d, raw: dict[str, float]) -> dict[str, float]:
+    """One device's ngspice vectors under symsig's symbol names: bias quantities with its own
+    suffix (IC2; VEB2, VEC2 for a pnp), small-signal parameters with its symbols' suffix (gm1
+    for a Q2 matched to Q1); a Zener in breakdown gives rz, not rd."""
+    card = circuit.model_of(d)
+    polarity = -1.0 if card.type in ("pnp", "pmos") else 1.0
+    names = quantity_names(card.type)
+    rename = {"VBE": names.get("vbe"), "VCE": names.get("vce"), "VGS": names.get("vgs"),
+              "VDS": names.get("vds")}
+    own, suffix = d.name[1:], circuit.symbol_suffix(d)
+    out = {}
+    for stem, value in _PARAMETERS[d.kind](raw, polarity).items():
+        if stem in _BIAS:
+            out[(rename.get(stem) or stem) + own] = value
+        else:
+            if stem == "rd" and region_of(d.kind, raw, card) == "breakdown":
+                stem = "rz"
+            out[stem + suffix] = value
+    return out
+
+
+def region_of(kind: str, raw: dict[str, float], card) -> str:
+    """The region ngspice's solution puts a device in (its own vectors, polarity-normalised)."""
+    if kind == "Q":
+        if abs(raw["ic"]) < 1e-12 or raw["vbe"] < 0.3:
+            return "cutoff"
+        return "saturation" if raw["vbc"] > 0.4 else "active"
+    if kind == "D":
+        if "bv" in card.params and raw["id"] < -1e-9:
+            return "breakdown"
+        return "forward" if raw["id"] > 0 else "off"
+    vov = raw["vgs"] - raw["von"]
+    if vov <= 0:
+        return "cutoff"
+    return "triode" if raw["vds"] < vov else "saturation"
+
+
+def spice_operating_point(circuit: Circuit, given: Mapping[str, object]) -> OperatingPoint:
+    """The `--bias ngspice` method: ngspice's own .op as an `OperatingPoint`, every number
+    ngspice's (its small-signal parameters are the derivatives its own .ac uses)."""
+    op = operating_point(circuit.with_params(**dict(given)))
+    devices = []
+    for d in circuit.devices():
+        raw = {v: op.raw[f"@{d.name.lower()}[{v}]"] for v in _VECTORS[d.kind]}
+        card = circuit.model_of(d)
+        region = region_of(d.kind, raw, card)
+        own = d.name[1:]
+        numbers = device_parameters(circuit, d, raw)
+        bias_names = {(rename or stem) + own: rename or stem for stem, rename in (
+            *((b, None) for b in _BIAS), *((k.upper(), v) for k, v in
+                                            quantity_names(card.type).items()))}
+        bias = {bias_names[k]: sympy.Float(v) for k, v in numbers.items() if k in bias_names}
+        small = {k: sympy.Float(v) if math.isfinite(v) else sympy.oo
+                 for k, v in numbers.items() if k not in bias_names}
+        devices.append(DeviceBias(d.name, card.type, region, bias, small,
+                                  off_region_warning(d.name, region, d.kind), numbers))
+    if "VT" in op.params and devices:
+        devices[0].numeric["VT"] = op.params["VT"]
+    return OperatingPoint("ngspice", devices)
 
 
 def ngspice_netlist(circuit: Circuit) -> str:
@@ -184,6 +232,9 @@ def ngspice_netlist(circuit: Circuit) -> str:
             if ac:
                 line += f" AC {_fmt(abs(ac))} {_fmt(math.degrees(cmath.phase(ac)))}"
             lines.append(line)
+        elif e.kind == "O":
+            raise NgspiceError(f"{e.name}: ngspice has no ideal op-amp; use --bias "
+                               "constant-vbe or exponential, which handle it exactly")
         else:
             control = [e.control] if e.control else []
             lines.append(" ".join([e.name, *e.nodes, *control, _number(e.value, subs, e.name)]))

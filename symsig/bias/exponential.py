@@ -1,0 +1,127 @@
+"""The exponential-model operating point: every device by its SPICE law, solved by Newton.
+
+The small-signal parameters are the derivatives of the same laws at the solution (g_m = ∂I_C/∂V_BE,
+g_π = ∂I_B/∂V_BE, g_o = ∂I_C/∂V_CE; MOS g_m, g_mb, g_ds; diode g_d), as SPICE computes them, so
+a formula evaluated at these numbers is the simulator's small-signal answer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import sympy
+
+from ..analysis.linear import param_values
+from ..circuit.netlist import DEVICE_KINDS, Circuit
+from ..circuit.values import symbol
+from .dc import VT_27C, dc_circuit, polarity, quantity_names
+from .newton import DeviceLaw, numeric, solve_dc
+from .operating_point import DeviceBias, OperatingPoint, off_region_warning
+
+_H = 1e-6  # volts: central-difference step for the derivatives (error ~1e-10 relative)
+
+
+def exponential(circuit: Circuit, given: Mapping[str, object]) -> OperatingPoint:
+    """Newton on the DC circuit with every BJT, diode and MOSFET nonlinear."""
+    dc = dc_circuit(circuit)
+    numbers = param_values(circuit, given)
+    num = numeric({symbol(k): v for k, v in numbers.items() if k != "s"})
+    vt = num(numbers["VT"]) if "VT" in numbers else VT_27C
+    linear = Circuit(tuple(x for x in dc.elements if x.kind not in DEVICE_KINDS), dc.params)
+    devices = dc.devices()
+    laws: list[DeviceLaw] = []
+
+    def make(rows):
+        laws[:] = [DeviceLaw.of(d, dc.model_of(d), rows, num, vt) for d in devices]
+        return laws
+
+    solution = solve_dc(linear, make, num, [n for d in devices for n in d.nodes])
+    reports = {law.element.name: report(law, law.voltages(solution.x), circuit)
+               for law in laws}
+    out = []
+    for d in circuit.devices():
+        if d.name in reports:
+            out.append(reports[d.name])
+        else:
+            out.append(DeviceBias(d.name, circuit.model_of(d).type, "no DC path", {}, {},
+                                  [f"{d.name}: no DC path to ground; left unbiased"]))
+    assumed = [] if "VT" in numbers else [f"VT = {VT_27C:.6g} V (kT/q at 27 C)"]
+    defaults = _defaults_used(circuit)
+    return OperatingPoint("exponential", out, assumed + defaults)
+
+
+def _defaults_used(circuit: Circuit) -> list[str]:
+    """SPICE's defaults the cards left to this method (IS, BF), said once each."""
+    said: list[str] = []
+    for d in circuit.devices():
+        card = circuit.model_of(d)
+        if d.kind == "Q":
+            for key, text in (("is", "IS = 1e-16 A"), ("beta", "BF = 100")):
+                if key not in card.params and f"{text} (SPICE default)" not in said:
+                    said.append(f"{text} (SPICE default)")
+        if d.kind == "D" and "is" not in card.params and "IS = 1e-14 A" not in " ".join(said):
+            said.append("IS = 1e-14 A (SPICE default)")
+    return said
+
+
+def report(law: DeviceLaw, v: list[float], circuit: Circuit) -> DeviceBias:
+    """Bias quantities, region and small-signal parameters of one solved device."""
+    e = law.element
+    sgn = polarity(law.type)
+    names = quantity_names(law.type)
+    suffix = circuit.symbol_suffix(e)
+    own = e.name[1:]
+    f = sympy.Float
+    if e.kind == "Q":
+        vbe, vbc = sgn * (v[1] - v[2]), sgn * (v[1] - v[0])
+        ic, ib = law.bjt_currents(vbe, vbc)
+        vce = vbe - vbc
+        bias = {"IC": ic, "IB": ib, names["vbe"]: vbe, names["vce"]: vce}
+        region = "cutoff" if ic < 1e-12 else ("saturation" if vbc > 0.4 else "active")
+
+        def ic_of(a, b):
+            return law.bjt_currents(a, b)[0]
+
+        gm = (ic_of(vbe + _H, vbc) - ic_of(vbe - _H, vbc)) / (2 * _H)
+        gmu_total = (ic_of(vbe, vbc + _H) - ic_of(vbe, vbc - _H)) / (2 * _H)
+        gpi = (law.bjt_currents(vbe + _H, vbc)[1] - law.bjt_currents(vbe - _H, vbc)[1]) / (2 * _H)
+        go = -gmu_total  # ∂I_C/∂V_CE at fixed V_BE is -∂I_C/∂V_BC
+        small = {"gm": gm, "rpi": _inverse(gpi), "ro": _inverse(go)}
+        if gpi > 0:
+            beta = gm / gpi
+            small.update({"beta": beta, "alpha": beta / (beta + 1), "re": beta / (beta + 1) / gm})
+    elif e.kind == "D":
+        vd = sgn * (v[0] - v[1])
+        i_d = law.diode_current(vd)
+        bias = {"ID": i_d, "VD": vd}
+        p = law.params
+        if math.isfinite(p["bv"]) and i_d < -100 * p["is"]:
+            region = "breakdown"
+        else:
+            region = "forward" if i_d > 0 else "off"
+        gd = (law.diode_current(vd + _H) - law.diode_current(vd - _H)) / (2 * _H)
+        small = {"rz" if region == "breakdown" else "rd": _inverse(gd)}
+    else:
+        vgs, vds = sgn * (v[1] - v[2]), sgn * (v[0] - v[2])
+        vbs = sgn * (v[3] - v[2]) if len(v) > 3 else 0.0
+        i_d = law.mos_current(vgs, vds, vbs)
+        vov = vgs - law.threshold(vbs)
+        bias = {"ID": i_d, names["vgs"]: vgs, names["vds"]: vds, "Vov": vov}
+        region = "cutoff" if vov <= 0 else ("triode" if vds < vov else "saturation")
+        d = 2 * _H
+        gm = (law.mos_current(vgs + _H, vds, vbs) - law.mos_current(vgs - _H, vds, vbs)) / d
+        gds = (law.mos_current(vgs, vds + _H, vbs) - law.mos_current(vgs, vds - _H, vbs)) / d
+        gmb = (law.mos_current(vgs, vds, vbs + _H) - law.mos_current(vgs, vds, vbs - _H)) / d
+        small = {"gm": gm, "ro": _inverse(gds), "gmb": gmb}
+    numbers = {k + own: x for k, x in bias.items()}
+    numbers.update({k + suffix: x for k, x in small.items()})
+    return DeviceBias(e.name, law.type, region, {k: f(x) for k, x in bias.items()},
+                      {k + suffix: (f(x) if math.isfinite(x) else sympy.oo)
+                       for k, x in small.items()},
+                      off_region_warning(e.name, region, e.kind), numbers)
+
+
+def _inverse(g: float) -> float:
+    """A resistance from a conductance: 0 S is an open circuit."""
+    return math.inf if g == 0 else 1.0 / g

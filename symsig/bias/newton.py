@@ -1,0 +1,244 @@
+"""Newton's method on numbers: a linear circuit plus devices given by their large-signal laws.
+
+SPICE's way: the linear part is one numeric MNA matrix; each nonlinear device adds the currents
+it draws at the present node voltages and their derivatives, and the junction voltages may
+change by at most 0.1 V a step. Both numeric bias methods use it: the exponential method with
+every device nonlinear, the constant-V_BE method with BJTs and diodes already replaced by their
+constant drops, so only MOSFETs (the square law) are left to it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from ..circuit.netlist import GROUND, Circuit, Element
+from ..engine.mna import Equations, equations
+from ..errors import AnalysisError
+from .dc import VT_27C, polarity
+
+#: SPICE's defaults for what a .model card leaves out (level-1 MOS, Gummel-Poon, Shockley).
+SPICE_DEFAULTS = {
+    "Q": {"is": 1e-16, "beta": 100.0, "br": 1.0, "va": math.inf, "n": 1.0},
+    "D": {"is": 1e-14, "n": 1.0, "bv": math.inf, "ibv": 1e-3, "nbv": None},
+    "M": {"kp": 2e-5, "vth": 0.0, "lambda": 0.0, "w": 1e-4, "l": 1e-4, "gamma": 0.0,
+          "phi": 0.6},
+}
+
+
+@dataclass
+class DeviceLaw:
+    """One device's large-signal equations on numbers: the current into each terminal."""
+
+    element: Element
+    type: str
+    rows: list[int | None]
+    params: dict[str, float]
+    vt: float = VT_27C
+
+    @classmethod
+    def of(cls, e: Element, card, rows: dict[str, int], num: Callable[[object], float],
+           vt: float = VT_27C) -> DeviceLaw:
+        params = dict(SPICE_DEFAULTS[e.kind])
+        for key, value in [*card.params.items(), *e.params]:
+            if key in params:
+                params[key] = num(value)
+        if e.kind == "D":
+            if params["nbv"] is None:
+                params["nbv"] = params["n"]
+            params["tbv"] = _breakdown_knee(params, vt)
+        return cls(e, card.type, [None if n == GROUND else rows[n] for n in e.nodes], params,
+                   vt)
+
+    @property
+    def kind(self) -> str:
+        return self.element.kind
+
+    def voltages(self, x: np.ndarray) -> list[float]:
+        return [0.0 if r is None else float(x[r]) for r in self.rows]
+
+    def currents(self, v: list[float]) -> list[float]:
+        """Current flowing into the device at each terminal."""
+        sgn = polarity(self.type)
+        if self.kind == "D":
+            i = sgn * self.diode_current(sgn * (v[0] - v[1]))
+            return [i, -i]
+        if self.kind == "Q":
+            c, b, e = v[:3]
+            ic, ib = self.bjt_currents(sgn * (b - e), sgn * (b - c))
+            return [sgn * ic, sgn * ib, -sgn * (ic + ib)]
+        d, g, s = v[:3]
+        body = v[3] if len(v) > 3 else s
+        i = self.mos_current(sgn * (g - s), sgn * (d - s), sgn * (body - s))
+        return [sgn * i, 0.0, -sgn * i] + ([0.0] if len(v) > 3 else [])
+
+    def diode_current(self, vd: float) -> float:
+        """ngspice's diode: Shockley forward, -IS reverse, exponential breakdown past BV."""
+        p = self.params
+        vte = p["n"] * self.vt
+        if vd >= -3 * vte:
+            return p["is"] * (_exp(vd / vte) - 1)
+        if not math.isfinite(p["bv"]) or vd >= -p["tbv"]:
+            arg = (3 * vte / (vd * math.e)) ** 3
+            return -p["is"] * (1 + arg)
+        return -p["is"] * _exp(-(p["tbv"] + vd) / (p["nbv"] * self.vt))
+
+    def bjt_currents(self, vbe: float, vbc: float) -> tuple[float, float]:
+        """Gummel-Poon with the forward Early voltage only (q1): (I_C, I_B), npn signs."""
+        p = self.params
+        cbe = p["is"] * (_exp(vbe / (p["n"] * self.vt)) - 1)
+        cbc = p["is"] * (_exp(vbc / (p["n"] * self.vt)) - 1)
+        qb = 1 / (1 - vbc / p["va"]) if math.isfinite(p["va"]) else 1.0
+        return (cbe - cbc) / qb - cbc / p["br"], cbe / p["beta"] + cbc / p["br"]
+
+    def mos_current(self, vgs: float, vds: float, vbs: float) -> float:
+        """Level 1 (Shichman-Hodges) with the body effect and channel-length modulation,
+        n-channel signs; the source is whichever end is lower."""
+        p = self.params
+        swap = vds < 0
+        if swap:
+            vgs, vbs, vds = vgs - vds, vbs - vds, -vds
+        k = p["kp"] * p["w"] / p["l"]
+        vov = vgs - self.threshold(vbs)
+        if vov <= 0:
+            i = 0.0
+        elif vds < vov:
+            i = k * (vov * vds - vds**2 / 2) * (1 + p["lambda"] * vds)
+        else:
+            i = k / 2 * vov**2 * (1 + p["lambda"] * vds)
+        return -i if swap else i
+
+    def threshold(self, vbs: float) -> float:
+        """Level-1 threshold with the body effect: |V_TO| + γ(√(φ − V_BS) − √φ), continued as
+        SPICE continues it for a forward-biased body (V_BS > 0)."""
+        p = self.params
+        root_phi = math.sqrt(p["phi"])
+        root = math.sqrt(p["phi"] - vbs) if vbs <= 0 else root_phi / (1 + vbs / (2 * root_phi))
+        return polarity(self.type) * p["vth"] + p["gamma"] * (root - root_phi)
+
+    def stamp(self, x: np.ndarray, f: np.ndarray, jac: np.ndarray) -> None:
+        v = self.voltages(x)
+        for r, i in zip(self.rows, self.currents(v), strict=True):
+            if r is not None:
+                f[r] += i
+        for k, rk in enumerate(self.rows):
+            if rk is None:
+                continue
+            h = 1e-7
+            vp, vm = list(v), list(v)
+            vp[k] += h
+            vm[k] -= h
+            ip, im = self.currents(vp), self.currents(vm)
+            for r, a, z in zip(self.rows, ip, im, strict=True):
+                if r is not None:
+                    jac[r, rk] += (a - z) / (2 * h)
+
+    def junction_step(self, dx: np.ndarray) -> float:
+        d = [0.0 if r is None else float(dx[r]) for r in self.rows]
+        if self.kind == "M":
+            return 0.0
+        if self.kind == "Q":
+            return max(abs(d[0] - d[1]), abs(d[1] - d[2]))
+        return abs(d[0] - d[1])
+
+
+def _breakdown_knee(p: dict[str, float], vt: float) -> float:
+    """ngspice's temperature-adjusted breakdown voltage: the knee where the exponential reverse
+    law carries IBV at V = -BV (diotemp.c's iteration)."""
+    bv = p["bv"]
+    if not math.isfinite(bv):
+        return bv
+    cbv, isat, nbv = p["ibv"], p["is"], p["nbv"]
+    if cbv < isat * bv / vt:
+        return bv
+    xbv = bv - nbv * vt * math.log(1 + cbv / isat)
+    for _ in range(25):
+        xbv = bv - nbv * vt * math.log(cbv / isat + 1 - xbv / vt)
+        xcbv = isat * (math.exp((bv - xbv) / (nbv * vt)) - 1 + xbv / vt)
+        if abs(xcbv - cbv) <= 1e-3 * cbv:
+            break
+    return xbv
+
+
+def _exp(x: float) -> float:
+    """exp, continued linearly past 80 so a wild Newton step cannot overflow."""
+    return math.exp(x) if x < 80 else math.exp(80) * (1 + x - 80)
+
+
+@dataclass
+class Solution:
+    """Node voltages and branch currents of a converged DC solution."""
+
+    x: np.ndarray
+    eq: Equations
+
+    def v(self, node: str) -> float:
+        return 0.0 if node == GROUND else float(self.x[self.eq.index[node]])
+
+    def i(self, name: str) -> float:
+        """Current through a V, E, H or O element, + node to - node."""
+        return float(self.x[self.eq.branch[name.lower()]])
+
+
+def solve_dc(linear: Circuit, devices: Iterable[DeviceLaw] | Callable[[dict], list[DeviceLaw]],
+             num: Callable[[object], float], extra_nodes: Iterable[str] = ()) -> Solution:
+    """Newton on `linear` (sources at their DC values) plus `devices`, each drawing its law's
+    currents; `devices` may be a function of the node index (rows are known only here)."""
+    drive = {x.name.lower(): x.value for x in linear.elements if x.kind in "VI"}
+    eq = equations(linear, drive, extra_nodes)
+    laws = devices(eq.index) if callable(devices) else list(devices)
+    size, nodes = eq.size, len(eq.index)
+    a = np.zeros((size, size))
+    b = np.zeros(size)
+    for (i, j), terms in eq.matrix.items():
+        a[i, j] += sum(num(t) for t in terms)
+    for i, terms in eq.rhs.items():
+        b[i] += sum(num(t) for t in terms)
+    x = np.zeros(size)
+    gmin = np.eye(size) * 1e-12 * (np.arange(size) < nodes)  # gmin to ground, as SPICE
+    for _ in range(500):
+        f = a @ x - b
+        jac = a + gmin
+        for law in laws:
+            law.stamp(x, f, jac)
+        try:
+            dx = np.linalg.solve(jac, -f)
+        except np.linalg.LinAlgError:
+            raise AnalysisError("the DC equations are singular: a node or loop has no DC "
+                                "solution (a node reached only through current sources, or "
+                                "a loop of voltage sources)") from None
+        if not np.all(np.isfinite(dx)):
+            raise AnalysisError("the DC equations are singular")
+        step = max((abs(law.junction_step(dx)) for law in laws), default=0.0)
+        if step > 0.1:  # limit junction voltage changes, as SPICE does
+            dx *= 0.1 / step
+        x += dx
+        if np.max(np.abs(dx), initial=0.0) < 1e-12 * (1 + np.max(np.abs(x), initial=0.0)) \
+                and step <= 0.1:
+            return Solution(x, eq)
+    raise AnalysisError("the DC operating point did not converge (500 Newton steps)")
+
+
+def numeric(subs: dict[sympy.Symbol, sympy.Expr]) -> Callable[[object], float]:
+    """A function giving the float value of an expression at `subs`, or a clear error naming
+    the symbols that have no number."""
+
+    def num(expr) -> float:
+        value = sympy.sympify(expr).xreplace(subs)
+        for _ in range(3):
+            if value.is_number:
+                break
+            value = value.xreplace(subs)
+        if not value.is_number:
+            names = ", ".join(sorted(map(str, value.free_symbols)))
+            raise AnalysisError(f"the numeric operating point needs numbers: no value for {names}")
+        result = complex(value)
+        if result.imag:
+            raise AnalysisError(f"a DC value is not real: {value}")
+        return result.real
+
+    return num
