@@ -158,7 +158,7 @@ def _numeric_expr(r: RationalFunction, digits: int | None) -> sympy.Expr:
     return rounded(expr, digits or 17)
 
 
-def _number_line(r: Result) -> str | None:
+def _number_line(r: Result, values: dict[str, sympy.Expr]) -> str | None:
     if r.numeric_why:
         return r.numeric_why
     if r.numeric is None:
@@ -166,6 +166,12 @@ def _number_line(r: Result) -> str | None:
     value = _numeric_expr(r.numeric, 6)
     if value.is_number:
         return number_text(value)
+    infinite = any(values.get(str(x)) == sympy.oo for x in r.expr().free_symbols)
+    if {str(g) for g in r.numeric.generators} != {"s"} and not infinite:
+        # symbols left: the numbers put into the formula's own shape read best
+        floats = {x: sympy.Float(values[str(x)], 6) for x in r.expr().free_symbols
+                  if str(x) in values and values[str(x)] != sympy.oo}
+        return str(rounded(r.expr().xreplace(floats), 6))
     return str(value)
 
 
@@ -278,7 +284,7 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
             print(f"{r.label}: not defined: {_lower_first(r.why)}")
             continue
         print(f"{r.label} = {_show(exprs[r.key])}")
-        line = _number_line(r)
+        line = _number_line(r, numbers.values if numbers else {})
         if line is not None and line != _show(exprs[r.key]):
             print(f"    = {line}")
     for w in warnings:
@@ -304,7 +310,7 @@ def _show(expr: sympy.Expr) -> str:
 
 def _lower_first(text: str | None) -> str:
     text = text or ""
-    return text[:1].lower() + text[1:]
+    return text if text[:2] in ("R_", "I_", "V_") else text[:1].lower() + text[1:]
 
 
 # -- op ---------------------------------------------------------------------------------------

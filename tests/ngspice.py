@@ -50,6 +50,7 @@ import numpy as np
 __all__ = [
     "NgspiceError",
     "NgspiceSingularError",
+    "ngspice_ac",
     "ngspice_available",
     "run_ac",
     "run_op",
@@ -200,3 +201,26 @@ def run_op(netlist_body: str, probes: list[str]) -> dict[str, float]:
             # vector of the op plot; the probe is the last column.
             out[p] = float(_read_last_row(path)[-1])
     return out
+
+
+def ngspice_ac(netlist: str, freq: float, output: str) -> complex:
+    """ngspice's own `.ac` answer for a netlist as written, title line and devices included
+    (its operating point first, as ngspice always does for a nonlinear circuit)."""
+    body = netlist.strip()
+    if body.lower().endswith(".end"):
+        body = body[:-4]
+    control = [
+        "set filetype=ascii", "set numdgt=16", "set wr_singlescale", "set wr_vecnames",
+        f"ac lin 1 {freq!r} {freq!r}", f"wrdata ac.txt real({output}) imag({output})", "quit",
+    ]
+    deck = f"{body}\n.control\n" + "\n".join(control) + "\n.endc\n.end\n"
+    with tempfile.TemporaryDirectory(prefix="symsig_ac_") as tmp:
+        work = Path(tmp)
+        log = _run(deck, work)
+        out = work / "ac.txt"
+        if not out.exists():
+            raise NgspiceError(f"ngspice produced no {output}\n--- deck ---\n{deck}\n{log}")
+        f, re, im = _read_last_row(out)
+    if not np.isclose(f, freq, rtol=1e-12, atol=0.0):
+        raise NgspiceError(f"ngspice ran at f={f}, asked for f={freq}")
+    return complex(re, im)

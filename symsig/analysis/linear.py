@@ -106,7 +106,49 @@ def _solve_exact(circuit: Circuit, probe: Probe, drive: Mapping[str, sympy.Expr]
         if element is None:
             raise AnalysisError(f"no element named {probe.plus!r} in the circuit")
         target, constant = element_current(eq, element, drive)
+    if _irrational(eq) and _numerically_singular(eq):
+        raise SingularSystem("the determinant vanishes identically once its irrational "
+                             "values (such as sqrt(2) or pi) are put in")
     return solve_for(eq.matrix, eq.rhs, eq.size, target, constant)
+
+
+def _irrational(eq) -> bool:
+    """True when an entry holds an irrational number (sqrt(2), pi, exp(1)): the solver treats
+    such an atom as one more variable, blind to identities like sqrt(2)**2 = 2."""
+    for terms in eq.matrix.values():
+        for term in terms:
+            if term.has(sympy.NumberSymbol) or any(
+                    a.is_number and not a.is_Rational
+                    for a in term.atoms(sympy.Pow, sympy.Function)):
+                return True
+    return False
+
+
+def _numerically_singular(eq, digits: int = 60) -> bool:
+    """The MNA determinant at two random points (every symbol and s), to `digits` digits:
+    vanishing at both, against Hadamard's bound, means it vanishes identically."""
+    import random
+
+    import mpmath
+
+    symbols = sorted({x for terms in eq.matrix.values() for t in terms for x in t.free_symbols},
+                     key=str)
+    rng = random.Random(2024)
+    with mpmath.workdps(digits):
+        for _ in range(2):
+            point = {x: sympy.Rational(rng.randint(1000, 9999), rng.randint(1000, 9999))
+                     for x in symbols}
+            m = mpmath.matrix(eq.size, eq.size)
+            for (i, j), terms in eq.matrix.items():
+                value = sympy.N(sympy.Add(*terms).xreplace(point), digits)
+                re, im = (sympy.Float(x, digits) for x in value.as_real_imag())
+                m[i, j] = mpmath.mpc(re._to_mpmath(mpmath.mp.prec), im._to_mpmath(mpmath.mp.prec))
+            bound = mpmath.mpf(1)
+            for i in range(eq.size):
+                bound *= mpmath.sqrt(sum(abs(m[i, j]) ** 2 for j in range(eq.size))) or 1
+            if abs(mpmath.det(m)) > mpmath.mpf(10) ** (10 - digits) * bound:
+                return False
+    return True
 
 
 def _drive_all(circuit: Circuit) -> dict[str, sympy.Expr]:

@@ -16,7 +16,6 @@ With every number known, those cases fall back to the exponential model, with a 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -27,6 +26,7 @@ from ..circuit.netlist import VOLTAGE_KINDS, Circuit, Element, _Sets, conducting
 from ..circuit.values import symbol
 from ..errors import AnalysisError, SymsigError
 from .dc import VBE_ON, VCE_SAT, VT_27C, card_values, dc_circuit, polarity, quantity_names
+from .exponential import mos_derivatives, mos_region
 from .newton import SPICE_DEFAULTS, DeviceLaw, Solution, numeric, solve_dc
 from .operating_point import DeviceBias, OperatingPoint, off_region_warning
 
@@ -55,6 +55,12 @@ def constant_drop(circuit: Circuit, given: Mapping[str, object]) -> OperatingPoi
             return _fall_back(circuit, given, trouble, assumed)
         decided = True
     formulas = _formulas(dc, states, circuit)
+    if not decided:  # where partial numbers fix the sign of a current, take that region
+        signs = {d.name: _region_by_sign(d, formulas[d.name][0], known)[0]
+                 for d in dc.devices()}
+        if signs != states:
+            states = signs
+            formulas = _formulas(dc, states, circuit)
     devices = []
     for d in circuit.devices():
         card = circuit.model_of(d)
@@ -66,12 +72,14 @@ def constant_drop(circuit: Circuit, given: Mapping[str, object]) -> OperatingPoi
         region = states[d.name]
         number = _by_symbol(circuit, d, numbers.get(d.name, {}))
         assumed_region = not decided
-        if not decided:  # decide by sign where partial numbers allow
-            region, sign_warn = _region_by_sign(d, card.type, bias, known)
+        if not decided:  # numbers where the formulas give them
+            number = _partial_numbers(circuit, d, bias, small, known)
             assumed_region = region == _INITIAL[d.kind]
-            warn = warn + sign_warn
+            if not assumed_region:
+                warn = warn + off_region_warning(d.name, region, d.kind)
         else:
             warn = warn + off_region_warning(d.name, region, d.kind)
+            bias, small = _agreeing(d, bias, small, number, known)
         devices.append(DeviceBias(d.name, card.type, region, bias, small, warn, number,
                                   assumed_region))
     return OperatingPoint("constant-vbe", devices, assumed, notes)
@@ -136,11 +144,11 @@ def _linearize(dc: Circuit, states: Mapping[str, str]) -> _Linear:
         names.add(name.lower())
         return name
 
-    loops = _Sets()
-    branches: dict[frozenset, tuple[str, str, Element]] = {}
+    forest = _Forest()
     for e in elements:
         if e.kind in VOLTAGE_KINDS:
-            loops.union(*conducting_pairs(e)[0])
+            forest.add(*conducting_pairs(e)[0], e)
+    junction_of: dict[str, Element] = {}  # junction source name -> its device
     for d in dc.devices():
         state = states[d.name]
         card = dc.model_of(d)
@@ -168,26 +176,25 @@ def _linearize(dc: Circuit, states: Mapping[str, str]) -> _Linear:
             c, b, e = d.nodes[:3]
             pair = (b, e) if sgn > 0 else (e, b)
             value, what = sym(quantity_names(card.type)["vbe"]), "base-emitter junction"
-        key = frozenset(pair)
-        if loops.union(*pair):
-            name = fresh(f"V{'be' if d.kind == 'Q' else 'd'}_{d.name}")
-            elements.append(Element(name, pair, value, sympy.Integer(0), line=d.line,
-                                    origin=f"{d.name}'s {what}"))
-            branches.setdefault(key, (pair[0], name, d))
-            out.junction[d.name] = (name, sympy.Integer(1))
+        junction = Element(fresh(f"V{'be' if d.kind == 'Q' else 'd'}_{d.name}"), pair, value,
+                           sympy.Integer(0), line=d.line, origin=f"{d.name}'s {what}")
+        if forest.add(*pair, junction):
+            elements.append(junction)
+            junction_of[junction.name] = d
+            out.junction[d.name] = (junction.name, sympy.Integer(1))
         else:
-            twin = branches.get(key)
-            if twin is None or twin[0] != pair[0] or twin[2].kind != d.kind \
-                    or state == "breakdown" or states[twin[2].name] != state:
+            twin = _twin(forest.path(*pair), junction, junction_of, d, states)
+            if twin is None:
                 out.forced.append(d.name)
                 continue
-            # a junction in parallel with another of its kind: same V_BE, the current split
-            # by the saturation currents (the current mirror)
-            ratio = _mirror_ratio(dc, twin[2], d)
+            # at the same junction voltage as another junction of its kind (a current mirror,
+            # a differential pair at balance): the current splits by the saturation currents
+            ratio = _mirror_ratio(dc, junction_of[twin.name], d)
             name = fresh(f"F{'be' if d.kind == 'Q' else 'd'}_{d.name}")
-            elements.append(Element(name, pair, ratio, control=twin[1], line=d.line,
-                                    origin=f"{d.name}'s junction (mirroring {twin[2].name})"))
-            out.junction[d.name] = (twin[1], ratio)
+            partner = junction_of[twin.name].name
+            elements.append(Element(name, pair, ratio, control=twin.name, line=d.line,
+                                    origin=f"{d.name}'s junction (at {partner}'s voltage)"))
+            out.junction[d.name] = (twin.name, ratio)
         if d.kind == "Q":
             source, factor = out.junction[d.name]
             ends = (c, e) if sgn > 0 else (e, c)
@@ -202,6 +209,61 @@ def _linearize(dc: Circuit, states: Mapping[str, str]) -> _Linear:
                                         origin=f"{d.name}'s collector current"))
     out.circuit = Circuit(tuple(elements), dc.params, dc.title, dc.models, matches=dc.matches)
     return out
+
+
+class _Forest:
+    """The ideal voltage branches of the DC circuit as a forest: a new branch between two
+    nodes it already joins closes a loop, and the path between them says through what."""
+
+    def __init__(self) -> None:
+        self.sets = _Sets()
+        self.adjacent: dict[str, list[tuple[str, Element, int]]] = {}
+
+    def add(self, a: str, b: str, e: Element) -> bool:
+        if not self.sets.union(a, b):
+            return False
+        self.adjacent.setdefault(a, []).append((b, e, 1))
+        self.adjacent.setdefault(b, []).append((a, e, -1))
+        return True
+
+    def path(self, a: str, b: str) -> list[tuple[Element, int]]:
+        """The branches from a to b, each with +1 where the walk goes from its + to its -."""
+        back: dict[str, tuple[str, Element, int] | None] = {a: None}
+        queue = [a]
+        for node in queue:
+            for nxt, e, sign in self.adjacent.get(node, []):
+                if nxt not in back:
+                    back[nxt] = (node, e, sign)
+                    queue.append(nxt)
+        steps, node = [], b
+        while back.get(node) is not None:
+            node, e, sign = back[node]
+            steps.append((e, sign))
+        return steps[::-1]
+
+
+def _twin(path: list[tuple[Element, int]], junction: Element, junction_of: dict[str, Element],
+          d: Element, states: Mapping[str, str]) -> Element | None:
+    """The junction source this one is in effect parallel to, or None.
+
+    The loop it closes must hold exactly one other junction of the same kind, walked the same
+    way, at the same drop, and otherwise only independent sources whose voltages sum to zero
+    (v(b2) = v(b1) in a differential pair at balance): then both junctions sit at one
+    voltage. Anything else (a base driven straight by a source, a translinear loop) a
+    constant drop cannot split."""
+    twins = [(e, sign) for e, sign in path if e.name in junction_of]
+    if len(twins) != 1 or twins[0][1] != 1:
+        return None
+    twin = twins[0][0]
+    partner = junction_of[twin.name]
+    if partner.kind != d.kind or states[partner.name] != states[d.name] \
+            or states[d.name] == "breakdown" or sympy.simplify(twin.value - junction.value) != 0:
+        return None
+    rest = [(e, sign) for e, sign in path if e is not twin]
+    if any(e.kind != "V" for e, _ in rest):
+        return None
+    offset = sympy.Add(*[sign * e.value for e, sign in rest])
+    return twin if sympy.simplify(offset) == 0 else None
 
 
 def _namer(suffix: str) -> Callable[[str], sympy.Symbol]:
@@ -273,7 +335,7 @@ def _decide(dc: Circuit, states: dict[str, str], known: Mapping[str, sympy.Expr]
                                 "(its current is set by a difference of V_BE's, as in a "
                                 "Widlar mirror)"]
         if not changes:
-            return states, numbers, []
+            return _mos_states(dc, states, numbers), numbers, []
         history.append(dict(states))
         if len(changes) > 1 and any(h == {**states, **changes} for h in history):
             first = next(iter(changes))  # cycling: change one device at a time
@@ -290,7 +352,7 @@ def _forced_reason(dc: Circuit, forced: list[str]) -> str:
 
 def _solve_numbers(dc: Circuit, lin: _Linear, num: Callable[[object], float]) -> Solution:
     """The linear circuit solved on numbers, MOSFETs by their square law (level 1)."""
-    mos_devices = [d for d in dc.devices() if d.name in lin.mos]
+    mos_devices = [d for d in dc.devices() if d.kind == "M"]
     source_of = {}
     for e in lin.circuit.elements:
         if e.kind == "I" and e.value in lin.mos.values():
@@ -373,14 +435,25 @@ def _device_numbers(dc: Circuit, d: Element, state: str, lin: _Linear, sol: Solu
         i_d = law.mos_current(vgs, vds, vbs)
         vov = vgs - law.threshold(vbs)
         out.update({"ID": i_d, names["vgs"]: vgs, names["vds"]: vds, "Vov": vov})
-        if vov > 0 and vds >= vov:
-            out["gm"] = 2 * i_d / vov
-            lam = law.params["lambda"]
-            if lam and "lambda" in card.params:
-                out["ro"] = (1 + lam * vds) / (lam * i_d)  # 1/g_ds: 1/(λ I_D') of the square law
-            gamma, phi = law.params["gamma"], law.params["phi"]
-            if "gamma" in card.params and phi - vbs > 0:
-                out["gmb"] = out["gm"] * gamma / (2 * math.sqrt(phi - vbs))
+        if vov > 0:  # the law's own slopes: g_m = 2 I_D/V_ov and 1/g_ds = (1 + λV_DS)/(λI_D)
+            gm, gds, gmb = mos_derivatives(law, vgs, vds, vbs)  # in saturation
+            out["gm"] = gm
+            if gds > 0 and ("lambda" in card.params or vds < vov):
+                out["ro"] = 1 / gds
+            if "gamma" in card.params:
+                out["gmb"] = gmb
+    return out
+
+
+def _mos_states(dc: Circuit, states: dict[str, str], numbers: dict[str, dict[str, float]]
+                ) -> dict[str, str]:
+    """A MOSFET's region is what its law gave: the square law covers all three."""
+    out = dict(states)
+    for d in dc.devices():
+        if d.kind == "M":
+            n = numbers[d.name]
+            vds = n.get("VDS", n.get("VSD", 0.0))
+            out[d.name] = mos_region(n["Vov"], vds)
     return out
 
 
@@ -457,6 +530,12 @@ def _formulas(dc: Circuit, states: Mapping[str, str], circuit: Circuit
             return None
 
     out: dict[str, tuple[dict, dict, list[str]]] = {}
+    if lin.forced:  # the rest of the Q-point hangs on currents no formula gives
+        for d in dc.devices():
+            why = _forced_reason(dc, [d.name]) if d.name in lin.forced else (
+                f"{d.name}: no formula, since {', '.join(lin.forced)} has none")
+            out[d.name] = ({}, {}, [why])
+        return out
     for d in dc.devices():
         state = states[d.name]
         card = dc.model_of(d)
@@ -465,9 +544,6 @@ def _formulas(dc: Circuit, states: Mapping[str, str], circuit: Circuit
         suffix = dc.symbol_suffix(d)
         sym = _namer(suffix)
         warnings: list[str] = []
-        if d.name in lin.forced:
-            out[d.name] = ({}, {}, [_forced_reason(dc, [d.name])])
-            continue
         if d.kind == "Q":
             c, b, e = d.nodes[:3]
             vce = value(f"v({c},{e})")
@@ -503,8 +579,10 @@ def _formulas(dc: Circuit, states: Mapping[str, str], circuit: Circuit
                 vd = value(f"v({a},{k})")
                 bias = {"ID": sympy.Integer(0)} | ({"VD": vd} if vd is not None else {})
                 small = {}
-        else:
+        elif state == "saturation":
             bias, small, warnings = _square_law_formulas(d, lin, sgn, names, sym, value)
+        else:  # cut off: no current; triode: the numbers only
+            bias, small = ({"ID": sympy.Integer(0)} if state == "cutoff" else {}), {}
         out[d.name] = (bias, small, warnings)
     return out
 
@@ -553,7 +631,42 @@ def _square_law_formulas(d: Element, lin: _Linear, sgn: int, names, sym, value):
     return bias, small, []
 
 
-def _region_by_sign(d: Element, device_type: str, bias: Mapping[str, sympy.Expr],
+def _agreeing(d: Element, bias: dict, small: dict, numbers: Mapping[str, float],
+              known: Mapping[str, sympy.Expr]) -> tuple[dict, dict]:
+    """Only the formulas the numbers bear out: the symbolic square law leaves λ out of the
+    DC solution, so with LAMBDA on the card its I_D formula is the λ = 0 approximation and is
+    not shown beside the exact number."""
+    subs = {symbol(k): v for k, v in known.items() if k != "s"}
+    own = d.name[1:]
+
+    def agrees(name: str, formula: sympy.Expr) -> bool:
+        value = sympy.sympify(formula).xreplace(subs)
+        if name not in numbers or not value.is_number:
+            return True
+        try:
+            return abs(complex(value) - numbers[name]) <= 1e-9 * (abs(numbers[name]) + 1e-15)
+        except TypeError:
+            return False
+
+    return ({k: v for k, v in bias.items() if agrees(k + own, v)},
+            {k: v for k, v in small.items() if agrees(k, v)})
+
+
+def _partial_numbers(circuit: Circuit, d: Element, bias: Mapping[str, sympy.Expr],
+                     small: Mapping[str, sympy.Expr], known: Mapping[str, sympy.Expr]
+                     ) -> dict[str, float]:
+    """The formulas that the known values turn into numbers, by symbol name."""
+    subs = {symbol(k): v for k, v in known.items() if k != "s"}
+    out: dict[str, float] = {}
+    own = d.name[1:]
+    for name, formula in [*((k + own, v) for k, v in bias.items()), *small.items()]:
+        value = sympy.sympify(formula).xreplace(subs)
+        if value.is_number and value.is_real and value.is_finite:
+            out[name] = float(value)
+    return out
+
+
+def _region_by_sign(d: Element, bias: Mapping[str, sympy.Expr],
                     known: Mapping[str, sympy.Expr]) -> tuple[str, list[str]]:
     """Without every number, a region is still decided where the sign of the current is
     (e.g. I_B = (V_B − V_BE)/R_B with V_B = 0.2 V is negative whatever β is)."""

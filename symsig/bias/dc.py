@@ -79,8 +79,24 @@ def dc_circuit(circuit: Circuit) -> Circuit:
         for a, b in conducting_pairs(e):
             sets.union(a, b)
     ground = sets.find(GROUND)
-    kept = [e for e in kept if sets.find(e.nodes[0]) == ground]
+    kept = _without_dangling([e for e in kept if sets.find(e.nodes[0]) == ground])
     return replace(circuit, elements=tuple(kept), aliases={})
+
+
+def _without_dangling(elements: list[Element]) -> list[Element]:
+    """Drop resistors that hang from one node only (a load behind a coupling capacitor): they
+    carry no DC, and their values (a symbol, a negative resistance) should not hold up the
+    numbers."""
+    while True:
+        uses: dict[str, int] = {}
+        for e in elements:
+            for n in set(e.nodes):
+                uses[n] = uses.get(n, 0) + 1
+        dangling = [e for e in elements if e.kind == "R" and any(
+            n != GROUND and uses[n] == 1 for n in e.nodes)]
+        if not dangling:
+            return elements
+        elements = [e for e in elements if e not in dangling]
 
 
 def is_device(e: Element) -> bool:

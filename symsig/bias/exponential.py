@@ -108,11 +108,8 @@ def report(law: DeviceLaw, v: list[float], circuit: Circuit) -> DeviceBias:
         i_d = law.mos_current(vgs, vds, vbs)
         vov = vgs - law.threshold(vbs)
         bias = {"ID": i_d, names["vgs"]: vgs, names["vds"]: vds, "Vov": vov}
-        region = "cutoff" if vov <= 0 else ("triode" if vds < vov else "saturation")
-        d = 2 * _H
-        gm = (law.mos_current(vgs + _H, vds, vbs) - law.mos_current(vgs - _H, vds, vbs)) / d
-        gds = (law.mos_current(vgs, vds + _H, vbs) - law.mos_current(vgs, vds - _H, vbs)) / d
-        gmb = (law.mos_current(vgs, vds, vbs + _H) - law.mos_current(vgs, vds, vbs - _H)) / d
+        region = mos_region(vov, vds)
+        gm, gds, gmb = mos_derivatives(law, vgs, vds, vbs)
         small = {"gm": gm, "ro": _inverse(gds), "gmb": gmb}
     numbers = {k + own: x for k, x in bias.items()}
     numbers.update({k + suffix: x for k, x in small.items()})
@@ -120,6 +117,20 @@ def report(law: DeviceLaw, v: list[float], circuit: Circuit) -> DeviceBias:
                       {k + suffix: (f(x) if math.isfinite(x) else sympy.oo)
                        for k, x in small.items()},
                       off_region_warning(e.name, region, e.kind), numbers)
+
+
+def mos_region(vov: float, vds: float) -> str:
+    return "cutoff" if vov <= 0 else ("triode" if vds < vov else "saturation")
+
+
+def mos_derivatives(law: DeviceLaw, vgs: float, vds: float, vbs: float
+                    ) -> tuple[float, float, float]:
+    """g_m, g_ds, g_mb of the level-1 law at a bias point (central differences)."""
+    d = 2 * _H
+    f = law.mos_current
+    return ((f(vgs + _H, vds, vbs) - f(vgs - _H, vds, vbs)) / d,
+            (f(vgs, vds + _H, vbs) - f(vgs, vds - _H, vbs)) / d,
+            (f(vgs, vds, vbs + _H) - f(vgs, vds, vbs - _H)) / d)
 
 
 def _inverse(g: float) -> float:

@@ -112,7 +112,8 @@ def _relations(circuit: Circuit, values: dict[str, sympy.Expr]) -> set[str]:
     read: set[str] = set()
 
     def have(*names: str) -> bool:
-        return all(n in values for n in names)
+        """Every name has a number, and none of them is a zero or infinite divisor."""
+        return all(n in values and values[n] not in (0, sympy.oo) for n in names)
 
     vt = values.get("VT", sympy.Float(VT_27C, 15))
     for d in circuit.devices():
