@@ -149,6 +149,34 @@ def test_cascode_output_resistance_is_the_textbook_one(capsys, tmp_path):
     assert same(data["rin"], P("rpi1"))
 
 
+OTA = """five-transistor OTA, mirror load, single-ended drive
+VDD vdd 0 DC 5
+VSS vss 0 DC -5
+Vp inp 0 AC 1
+M1 x inp t t NM
+M2 out 0 t t NM
+M3 x x vdd vdd PM
+M4 out x vdd vdd PM
+ISS t vss DC 200u
+.model NM nmos (KP=100u VTO=0.7 LAMBDA=0.05)
+.model PM pmos (KP=40u VTO=-0.8 LAMBDA=0.05)
+.match M1 M2
+.match M3 M4
+"""
+
+
+def test_matched_ota_tends_to_gm_times_ro2_parallel_ro4(capsys, tmp_path):
+    data = analyze_json(capsys, tmp_path, OTA, "--source", "Vp", "--output", "out")
+    gm1, ro1, gm3, ro3 = P("gm1"), P("ro1"), P("gm3"), P("ro3")
+    assert set(data["symbols"]) == {"gm1", "ro1", "gm3", "ro3"}  # the pairs share symbols
+    # textbook: A_v = g_m1 (r_o2 || r_o4), R_out = r_o2 || r_o4, once the mirror is ideal
+    # (g_m3 r_o3 >> 1); the exact result adds the mirror's own error 1/(2(1 + g_m3 r_o3))
+    assert same(sympy.limit(data["gain"], gm3, sympy.oo), gm1 * par(ro1, ro3))
+    assert same(sympy.limit(data["rout"], gm3, sympy.oo), par(ro1, ro3))
+    assert same(data["gain"], gm1 * par(ro1, ro3) * (1 + 2 * gm3 * ro3) / (2 + 2 * gm3 * ro3))
+    assert data["rin"] == sympy.oo  # a MOS gate
+
+
 OPAMPS = [
     ("inverting", "V1 in 0 AC 1\nR1 in m R1\nR2 m out R2\nO1 out 0 m\n",
      lambda R1, R2, R, C, C1, C2: -R2 / R1, lambda R1, **_: R1),
@@ -262,6 +290,8 @@ NUMERIC_CASES = {
                       "v(out)"),
     "cascode": (CASCODE.replace("RC vcc out RC", "RC vcc out 10k"),
                 ["--source", "Vs", "--output", "out", "--load", "RC"], "Vs", "v(out)"),
+    "OTA (matched, at balance)": (OTA, ["--source", "Vp", "--output", "out"], "Vp",
+                                  "v(out)"),
     "Zener": (ZENER.replace("{-RN}", "-20").replace("1000u", "1"),
               ["--source", "VS", "--output", "z"], "VS", "v(z)"),
 }
