@@ -409,7 +409,8 @@ def _twoport(args: argparse.Namespace) -> int:
     net = _measure_any(circuit, args, kinds, z0)
     numbers = None
     if _wants_numbers(original, subs):
-        numbers = numbers_at_the_end(original, subs, args.bias)
+        need = {str(x) for x in net.matrix.free_symbols}
+        numbers = numbers_at_the_end(original, subs, args.bias, need)
         regions = {k: v for k, v in numbers.regions.items()
                    if v in OFF_REGIONS or v == "breakdown"}
         if regions:

@@ -82,7 +82,10 @@ def constant_drop(circuit: Circuit, given: Mapping[str, object]) -> OperatingPoi
             bias, small = _agreeing(d, bias, small, number, known)
         devices.append(DeviceBias(d.name, card.type, region, bias, small, warn, number,
                                   assumed_region))
-    return OperatingPoint("constant-vbe", devices, assumed, notes)
+    conducting = any(d.type in ("npn", "pnp", "d") and d.region in (
+        "active", "saturation", "forward", "breakdown") for d in devices)
+    used = [a for a in assumed if conducting or not a.startswith("VT ")]
+    return OperatingPoint("constant-vbe", devices, used, notes)
 
 
 _BIAS_KEYS = frozenset({"IB", "IC", "ID", "VBE", "VEB", "VCE", "VEC", "VGS", "VSG", "VDS", "VSD",
