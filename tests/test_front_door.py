@@ -351,7 +351,7 @@ def test_numbers_for_current_outputs_and_why_r_out_does_not_apply(capsys, tmp_pa
     r1, r2 = P("R1"), P("R2")
     assert same(data["gain"], r1 / (r1 + r2))  # the current divider
     assert data["labels"]["gain"] == "current gain i(R2)/I1"
-    assert data["rout"] is None and "current output" in data["not_defined"]["rout"]
+    assert data["rout"] is None and "is a current" in data["not_defined"]["rout"]
 
 
 def test_ammeter_survives_the_ac_equivalent(capsys, tmp_path):

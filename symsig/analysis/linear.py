@@ -249,9 +249,9 @@ def rout(circuit: Circuit, output: str, load: str | None = None) -> RationalFunc
     """R_out: impedance from the output node to ground, sources zeroed, `load` removed."""
     probe = Probe.parse(output)
     if probe.kind != "v":
-        raise NotDefined(f"R_out is defined at a node, not for a current output {probe}: "
-                         f"for the resistance {probe.plus} sees, ask for the voltage across "
-                         f"it with {probe.plus} as the load")
+        raise NotDefined(f"R_out is defined at an output node, and {probe} is a current "
+                         f"(for the resistance {probe.plus} looks into, take its voltage as "
+                         f"the output and {probe.plus} as the load)")
     return impedance(circuit, probe.plus, probe.minus, remove=[load] if load else [])
 
 
