@@ -14,6 +14,7 @@ import math
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sympy
@@ -177,7 +178,18 @@ def _number_line(r: Result, values: dict[str, sympy.Expr]) -> str | None:
 
 # -- analyze ----------------------------------------------------------------------------------
 def _options(args: argparse.Namespace) -> Options:
-    return Options.build(args.model, _words(args.include), _words(args.exclude))
+    with _option("--model/--include/--exclude"):
+        return Options.build(args.model, _words(args.include), _words(args.exclude))
+
+
+@contextmanager
+def _option(name: str, value: str | None = None):
+    """Errors raised while reading one option name the option."""
+    try:
+        yield
+    except SymsigError as exc:
+        shown = f"{name} {value}" if value is not None else name
+        raise SymsigError(f"{shown}: {getattr(exc, 'message', None) or exc}") from None
 
 
 def _words(text: str | None) -> list[str]:
@@ -196,18 +208,24 @@ def _analyze(args: argparse.Namespace) -> int:
     original = parse(_read(args.file))
     subs = _subs(args.subs, original)
     options = _options(args)
-    probe = Probe.parse(args.output)
+    with _option("--output", args.output):
+        probe = Probe.parse(args.output)
     source = original.find(args.source)
-    if source is None or source.kind not in "VI":
-        what = "no element" if source is None else f"{source.name} is a {source.what}, not"
-        raise SymsigError(f"--source {args.source}: {what} an independent source (V or I) in "
-                          "the circuit")
+    if source is None:
+        raise SymsigError(f"--source {args.source}: no element named {args.source!r} in the "
+                          "circuit")
+    if source.kind not in "VI":
+        raise SymsigError(f"--source {args.source}: {source.name} is a {source.what}, not an "
+                          "independent source (V or I)")
+    if args.load is not None and original.find(args.load) is None:
+        raise SymsigError(f"--load {args.load}: no element named {args.load!r} in the circuit")
 
     def derive(regions: dict[str, str] | None) -> tuple[Circuit, list[Result]]:
         circuit = original
         if original.devices():
             circuit = small_signal(original, options, capacitors=args.caps,
                                    sources=[args.source], regions=regions)
+        _check_nodes(circuit, args, probe)
         return circuit, _amplifier_results(circuit, args, probe)
 
     circuit, results = derive(None)
@@ -222,6 +240,20 @@ def _analyze(args: argparse.Namespace) -> int:
         for r in results:
             r.put_numbers(numbers.values)
     return _print_results(args, results, numbers)
+
+
+def _check_nodes(circuit: Circuit, args: argparse.Namespace, probe: Probe) -> None:
+    """--output and --input-node name things the circuit has (before any solving)."""
+    if probe.kind == "i":
+        if circuit.find(probe.plus) is None:
+            raise SymsigError(f"--output {args.output}: no element named {probe.plus!r}")
+    else:
+        for node in (probe.plus, probe.minus):
+            if not circuit.has_node(node):
+                raise SymsigError(f"--output {args.output}: no node named {node!r}")
+    if args.input_node is not None and not circuit.has_node(args.input_node):
+        raise SymsigError(f"--input-node {args.input_node}: no node named "
+                          f"{args.input_node!r}")
 
 
 def _amplifier_results(circuit: Circuit, args: argparse.Namespace, probe: Probe
@@ -390,7 +422,8 @@ def _entry_names(kind: str) -> list[str]:
 def _twoport(args: argparse.Namespace) -> int:
     original = parse(_read(args.file), check_floating=False)  # ports give the ground
     subs = _subs(args.subs, original)
-    z0 = parse_value(args.z0)
+    with _option("--z0", args.z0):
+        z0 = parse_value(args.z0)
     if z0 == 0:
         raise SymsigError("--z0 must not be zero: the scattering waves a = V + Z0*I and "
                           "b = V - Z0*I need a reference impedance")
@@ -471,6 +504,11 @@ def _measure_any(circuit: Circuit, args: argparse.Namespace, kinds: list[str], z
             return two_port(circuit, args.port1, args.port2, kind, z0)
         except NotDefined as exc:
             first_error = first_error or exc
+        except SymsigError as exc:
+            text = str(exc)
+            which = "--port1" if args.port1 in text else "--port2" if args.port2 in text else \
+                "--port1/--port2"
+            raise SymsigError(f"{which}: {text}") from None
     raise first_error
 
 
@@ -501,8 +539,17 @@ def _bias_option(p: argparse.ArgumentParser, dest: str = "bias") -> None:
                         "own operating point)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line like every other error, and exit 2."""
+
+    def error(self, message: str):
+        print(f"symsig: error: {self.prog}: {message} (see {self.prog} --help)",
+              file=sys.stderr)
+        raise SystemExit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="symsig", description="Exact small-signal formulas from SPICE-like netlists.")
     sub = parser.add_subparsers(dest="command", required=True)
     a = sub.add_parser("analyze", help="gain, R_in and R_out of an amplifier")

@@ -80,6 +80,7 @@ _SIMULATOR_OPTIONS = {".options", ".option", ".temp"}
 # Words of a source line: keywords, and SPICE's large-signal time functions (no AC part).
 _SOURCE_KEYWORDS = {"dc", "ac"}
 _TIME_FUNCTIONS = {"sin", "pulse", "exp", "pwl", "sffm", "am", "trnoise", "trrandom"}
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NODE_NAME = re.compile(r"[\w.+\-#:\[\]<>!$%&|/]+")
 _TOKEN = re.compile(r"\{[^}]*\}|[^\s{(=]+\([^)]*\)|[^\s=]+|=")
 
@@ -352,10 +353,29 @@ def _check_letter(name: str, letter: str) -> None:
 
 
 # -- the parser -------------------------------------------------------------------------------
+def _check_braces(content: str, line: int) -> None:
+    """A braced value is one level deep: `{a*(b+c)}`; `{{x}}` or a stray brace is an error."""
+    depth = 0
+    for ch in content:
+        if ch == "{":
+            depth += 1
+            if depth > 1:
+                raise NetlistError("nested braces: write one {...} around the whole expression "
+                                   "and parentheses inside", line)
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                raise NetlistError("unbalanced braces: a '}' with no '{' before it", line)
+    if depth:
+        raise NetlistError("unbalanced braces: a '{' is never closed", line)
+
+
 def _logical_lines(text: str) -> Iterable[tuple[int, str]]:
     """(line number, text) with comments stripped and `+` continuations joined."""
     pending: tuple[int, str] | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # lines end at \n, \r\n or \r only (str.splitlines would also break at form feeds and
+    # Unicode separators, miscounting lines and reading a comment's tail as an element)
+    for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
         line = raw.split(";", 1)[0].rstrip()
         stripped = line.strip()
         if not stripped or stripped.startswith("*"):
@@ -595,6 +615,8 @@ def parse(text: str, check_floating: bool = True) -> Circuit:
         if in_control:
             in_control = word != ".endc"
             continue
+        if index or line != 1:  # the first line may be a title: free text
+            _check_braces(content, line)
         if word == ".control":
             in_control = True
         elif word == ".param":
@@ -780,6 +802,9 @@ def _check_voltage_loops(circuit: Circuit) -> None:
         if e.kind not in VOLTAGE_KINDS:
             continue
         a, b = conducting_pairs(e)[0]
+        if a == b:
+            raise NetlistError(f"{e.label} has both ends on node {a!r}: an ideal voltage across "
+                               "one node cannot hold", e.line)
         if not loops.union(a, b):
             path = _branch_path(branches, a, b)
             names = " and ".join(", ".join(x.label for x in path).rsplit(", ", 1))
