@@ -577,7 +577,8 @@ def _params(tokens: list[str], line: int) -> dict[str, sympy.Expr]:
     return out
 
 
-def _match(tokens: list[str], line: int, matches: dict[str, str], lines: dict[str, int]) -> None:
+def _match(tokens: list[str], line: int, matches: dict[str, str],
+           lines: dict[str, tuple[int, str]]) -> None:
     """`.match Q1 Q2 ...`: the devices after the first share its small-signal symbols."""
     if len(tokens) < 2:
         raise NetlistError(".match needs two or more devices: .match Q1 Q2", line)
@@ -585,8 +586,9 @@ def _match(tokens: list[str], line: int, matches: dict[str, str], lines: dict[st
     for name in tokens:
         key = name.lower()
         if key in lines:
-            raise NetlistError(f".match: {name} is already matched (line {lines[key]})", line)
-        lines[key] = line
+            raise NetlistError(f".match: {name} is already matched (line {lines[key][0]})",
+                               line)
+        lines[key] = (line, name)
     for name in tokens[1:]:
         matches[name.lower()] = leader
 
@@ -605,7 +607,7 @@ def parse(text: str, check_floating: bool = True) -> Circuit:
     params: dict[str, sympy.Expr] = {}
     models: dict[str, Model] = {}
     matches: dict[str, str] = {}
-    match_lines: dict[str, int] = {}
+    match_lines: dict[str, tuple[int, str]] = {}
     spice_options: list[str] = []
     first: tuple[int, str] | None = None  # the first line, title or element: decided at the end
     in_control = False
@@ -661,11 +663,11 @@ def parse(text: str, check_floating: bool = True) -> Circuit:
     return circuit
 
 
-def _check_matches(circuit: Circuit, lines: Mapping[str, int]) -> None:
+def _check_matches(circuit: Circuit, lines: Mapping[str, tuple[int, str]]) -> None:
     """Matched devices must exist and be the same kind of device of the same polarity."""
     for follower, leader in circuit.matches.items():
-        line = lines[follower]
-        for name in (leader, follower):
+        line, typed = lines[follower]
+        for name in (leader, typed):
             e = circuit.find(name)
             if e is None or e.kind not in DEVICE_KINDS:
                 what = "no element" if e is None else f"{e.name} is a {e.what}, not a device"
