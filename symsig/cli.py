@@ -337,6 +337,10 @@ def _json_value(expr: sympy.Expr, names: set[str]) -> float | str:
 def _show(expr: sympy.Expr) -> str:
     if expr in (sympy.oo, sympy.zoo):
         return "oo (infinite)"
+    if expr.is_Rational and not expr.is_Integer and len(str(expr)) > 40:
+        digits = (len(str(abs(expr.p))), len(str(expr.q)))
+        return (f"{number_text(expr)} (exactly a ratio of {digits[0]:,}- and {digits[1]:,}-digit "
+                "integers; --json gives every digit)")
     return str(expr)
 
 
@@ -590,6 +594,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # exact results of big numeric circuits are integers of thousands of digits; the value
+    # parser bounds what users type, so Python's guard on printing them is not needed here
+    sys.set_int_max_str_digits(0)
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)

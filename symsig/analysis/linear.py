@@ -16,7 +16,7 @@ import sympy
 
 from ..circuit.netlist import GROUND, SOURCE_KINDS, Circuit, Element, _node, validate
 from ..circuit.values import resolve, to_expr
-from ..engine import RationalFunction, Ring, SingularSystem, solve_for
+from ..engine import RationalFunction, ResultTooLarge, Ring, SingularSystem, solve_for
 from ..engine.mna import element_current, equations
 from ..errors import AnalysisError, NetlistError, NotDefined
 
@@ -109,7 +109,14 @@ def _solve_exact(circuit: Circuit, probe: Probe, drive: Mapping[str, sympy.Expr]
     if _irrational(eq) and _numerically_singular(eq):
         raise SingularSystem("the determinant vanishes identically once its irrational "
                              "values (such as sqrt(2) or pi) are put in")
-    return solve_for(eq.matrix, eq.rhs, eq.size, target, constant)
+    try:
+        return solve_for(eq.matrix, eq.rhs, eq.size, target, constant)
+    except ResultTooLarge as exc:
+        symbols = len({x for terms in eq.matrix.values() for t in terms
+                       for x in t.free_symbols})
+        exc.hint = (f"the circuit has {symbols} symbols: give some of them numbers (.param "
+                    "or --subs), or simplify the model (--exclude ro, no --include caps)")
+        raise
 
 
 def _irrational(eq) -> bool:

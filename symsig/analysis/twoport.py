@@ -22,6 +22,7 @@ import sympy
 
 from ..circuit.netlist import GROUND
 from ..circuit.values import to_expr
+from ..engine import ResultTooLarge
 from ..errors import AnalysisError, NotDefined, SymsigError
 
 KINDS = ("z", "y", "h", "g", "abcd", "b", "s", "t")
@@ -385,7 +386,7 @@ def _measure_set(circuit, p1, p2, kind: str, z0: sympy.Expr) -> sympy.Matrix:
             return _transmission(circuit, p1, p2, kind)
         s_matrix = _scattering(circuit, p1, p2, z0)
         return s_matrix if kind == "s" else convert(s_matrix, "s", kind, z0)
-    except NotDefined:
+    except (NotDefined, ResultTooLarge):
         raise
     except (ZeroDivisionError, SymsigError) as exc:
         raise NotDefined(f"the {_NAMES[kind]} parameters do not exist for this network: "

@@ -16,6 +16,9 @@ from sympy.core.add import _addsort
 from sympy.core.mul import _mulsort
 
 Poly = flint.fmpz_mpoly
+#: Results are shown factored only up to this degree in any one generator (flint's factoring
+#: time grows steeply with degree; circuit results rarely pass a few dozen).
+MAX_FACTOR_DEGREE = 64
 
 
 class Undefined(ArithmeticError):
@@ -188,6 +191,8 @@ class RationalFunction:
         return self._factor(self.num) / self._factor(self.den)
 
     def _factor(self, p: Poly) -> sympy.Expr:
+        if max((int(d) for d in p.degrees()), default=0) > MAX_FACTOR_DEGREE:
+            return self.ring.to_sympy(p)  # factoring a polynomial of huge degree can take hours
         content, factors = p.factor()
         sign = 1
         parts = []

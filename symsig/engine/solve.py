@@ -21,6 +21,7 @@ from math import prod
 import sympy
 from flint.utils.flint_exceptions import DomainError
 
+from ..errors import AnalysisError
 from .rational import Poly, RationalFunction, Ring
 
 
@@ -64,7 +65,7 @@ def term_budget(generators: int, max_terms: int | None = None) -> int:
         max(1, terms * _term_words(BUDGET_GENERATORS) // words)
 
 
-class ResultTooLarge(ArithmeticError):
+class ResultTooLarge(AnalysisError, ArithmeticError):
     """The exact result would exceed the term budget: elimination stopped before finishing.
 
     `limit` is the budget in terms (after scaling for many generators), `reached` the size
@@ -87,8 +88,12 @@ class ResultTooLarge(ArithmeticError):
         self.kind, self.generators = kind, generators
         where = f" at elimination step {step} of {steps}" if step is not None else ""
         ring = f" in {generators:,} generators" if generators else ""
+        self.hint = ""  # what the caller can suggest (the analysis layer knows the circuit)
         super().__init__(f"the exact result would exceed {limit:,} terms{ring} "
                          f"({self._WHAT[kind]} {reached:,} terms{where})")
+
+    def __str__(self) -> str:
+        return super().__str__() + (f"; {self.hint}" if self.hint else "")
 
     def __reduce__(self):
         return type(self), (self.limit, self.reached, self.step, self.steps, self.kind,
