@@ -25,7 +25,7 @@ from .bias import METHODS, Numbers, numbers_at_the_end, operating_point
 from .bias.dc import card_values
 from .bias.numbers import device_symbols
 from .circuit.netlist import Circuit, parse
-from .circuit.values import RESERVED, parse_value
+from .circuit.values import RESERVED, parse_number_value, parse_value
 from .devices import OFF_REGIONS, Options
 from .devices.ac import small_signal
 from .engine.rational import RationalFunction, Undefined
@@ -77,13 +77,7 @@ def _subs(text: str | None, circuit: Circuit) -> dict[str, sympy.Expr]:
         if value.lower() in ("oo", "inf", "infinity"):
             out[name] = sympy.oo
             continue
-        try:
-            number = parse_value(value)
-        except SymsigError as exc:
-            raise SymsigError(f"--subs {name}: {getattr(exc, 'message', exc)}") from None
-        if not number.is_number or not number.is_real:
-            raise SymsigError(f"--subs {name}: {value!r} is not a real number")
-        out[name] = number
+        out[name] = parse_number_value(value, f"--subs {name}")
     return out
 
 

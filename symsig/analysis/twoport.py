@@ -73,14 +73,14 @@ def _matrix(entries) -> sympy.ImmutableMatrix:
         rows = [list(r) for r in entries]
     if len(rows) != 2 or any(len(r) != 2 for r in rows):
         raise AnalysisError("a two-port matrix is 2×2")
-    return sympy.ImmutableMatrix([[to_expr(e) for e in r] for r in rows])
+    return sympy.ImmutableMatrix([[to_expr(e, real=False) for e in r] for r in rows])
 
 
 def _at(value: object) -> sympy.Expr:
     """A value for s: a complex number such as 2j·π·f, or a value symsig can parse."""
     if isinstance(value, complex):
         return sympy.Float(value.real) + sympy.I * sympy.Float(value.imag)
-    return to_expr(value)
+    return to_expr(value, real=False)
 
 
 def _tidy(expr: sympy.Expr) -> sympy.Expr:
@@ -91,8 +91,8 @@ def convert(matrix: sympy.Matrix, source: str, target: str, z0: sympy.Expr = 50,
             target_z0: sympy.Expr | None = None) -> sympy.Matrix:
     """The `target` set of the network whose `source` set is `matrix` (exact, cancelled)."""
     source, target = _kind(source), _kind(target)
-    z0 = to_expr(z0)
-    tz0 = z0 if target_z0 is None else to_expr(target_z0)
+    z0 = to_expr(z0, real=False)
+    tz0 = z0 if target_z0 is None else to_expr(target_z0, real=False)
     dep, ind = _variables(source, z0)
     relation = dep - sympy.Matrix(matrix) * ind  # relation · (V1, I1, V2, I2) = 0
     new_dep, new_ind = _variables(target, tz0)
@@ -132,12 +132,12 @@ class TwoPort:
     def __post_init__(self):
         object.__setattr__(self, "kind", _kind(self.kind))
         object.__setattr__(self, "matrix", _matrix(self.matrix))
-        object.__setattr__(self, "z0", to_expr(self.z0))
+        object.__setattr__(self, "z0", to_expr(self.z0, real=False))
 
     def to(self, kind: str, z0: sympy.Expr | None = None) -> sympy.ImmutableMatrix:
         """This network's `kind` parameters (S and T at reference `z0`, default self.z0)."""
         kind = _kind(kind)
-        target_z0 = self.z0 if z0 is None else to_expr(z0)
+        target_z0 = self.z0 if z0 is None else to_expr(z0, real=False)
         if kind == self.kind and (kind not in _WAVE_KINDS or target_z0 == self.z0):
             return self.matrix
         return sympy.ImmutableMatrix(convert(self.matrix, self.kind, kind, self.z0, target_z0))
@@ -215,7 +215,7 @@ class TwoPort:
     # -- terminations ---------------------------------------------------------------------------
     def terminated(self, zs: object, zl: object) -> Terminated:
         """The network between a source of impedance zs and a load zl (see `Terminated`)."""
-        return Terminated.of(self, to_expr(zs), to_expr(zl))
+        return Terminated.of(self, to_expr(zs, real=False), to_expr(zl, real=False))
 
     def stability(self, s_value: object = None, z0: sympy.Expr | None = None):
         """Rollett's K and Edwards–Sinsky μ from S at s = s_value (e.g. 2j·π·f; default jω).
@@ -359,7 +359,7 @@ def two_port(circuit, port1: Iterable[str] | str, port2: Iterable[str] | str,
               {e.nodes[0], e.nodes[1]} in ({p1[0], p1[1]}, {p2[0], p2[1]})]
     if across:  # a source across a port is what drives it: the test sources take its place
         circuit = circuit.without(*across)
-    z0 = to_expr(z0)
+    z0 = to_expr(z0, real=False)
     try:
         return TwoPort(kind, _measure_set(circuit, p1, p2, kind, z0), z0)
     except NotDefined as direct:

@@ -15,7 +15,7 @@ from functools import cached_property
 import sympy
 
 from ..errors import NetlistError
-from .values import RESERVED, parse_value, to_expr
+from .values import RESERVED, parse_value, resolve, to_expr
 
 GROUND = "0"
 _GROUND_NAMES = {"0", "gnd"}
@@ -609,6 +609,7 @@ def parse(text: str, check_floating: bool = True) -> Circuit:
     matches: dict[str, str] = {}
     match_lines: dict[str, tuple[int, str]] = {}
     spice_options: list[str] = []
+    param_lines: dict[str, int] = {}
     first: tuple[int, str] | None = None  # the first line, title or element: decided at the end
     in_control = False
     for index, (line, content) in enumerate(lines):
@@ -622,7 +623,9 @@ def parse(text: str, check_floating: bool = True) -> Circuit:
         if word == ".control":
             in_control = True
         elif word == ".param":
-            params.update(_params(tokens[1:], line))
+            found = _params(tokens[1:], line)
+            params.update(found)
+            param_lines.update(dict.fromkeys(found, line))
         elif word == ".model":
             model = _model(_TOKEN.findall(content.replace("(", " ").replace(")", " ")), line)
             if model.name.lower() in models:
@@ -656,6 +659,7 @@ def parse(text: str, check_floating: bool = True) -> Circuit:
         if first_use is not e:
             raise NetlistError(f"duplicate element name {e.name!r} (first defined on line "
                                f"{first_use.line})", e.line)
+    resolve(params, param_lines)  # a .param cycle is an error here, naming its line
     circuit = Circuit(tuple(elements), params=params, title=title, models=models,
                       matches=matches, spice_options=tuple(spice_options))
     _check_matches(circuit, match_lines)
