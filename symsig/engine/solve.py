@@ -185,15 +185,7 @@ class _Direct:
                 num, den = mul(num, an), mul(den, ad)
             return num, den
         # an Add: a common denominator
-        num, den = self.ctx.constant(0), one
-        for a in expr.args:
-            an, ad = self(a)
-            if ad == den:
-                num = num + an
-            else:
-                g = den.gcd(ad)
-                num, den = mul(num, ad // g) + mul(an, den // g), mul(den, ad // g)
-        return num, den
+        return _fraction_sum([self(a) for a in expr.args], mul, self.ctx.constant(0), one)
 
     def cancelled(self, expr: sympy.Expr) -> tuple[Poly, Poly]:
         """The pair with the common monomial and integer content cancelled (as together()
@@ -203,6 +195,22 @@ class _Direct:
             return num, self.one
         common = num.term_content().gcd(den.term_content())
         return (num, den) if common.is_one() else (num // common, den // common)
+
+
+def _fraction_sum(pairs: list[tuple[Poly, Poly]], mul, zero: Poly, one: Poly
+                  ) -> tuple[Poly, Poly]:
+    """Σ num/den over (num, den) pairs, on the least common denominator; `mul` makes (and
+    may refuse) the products."""
+    if not pairs:
+        return zero, one
+    num, den = pairs[0]
+    for tn, td in pairs[1:]:
+        if td == den:
+            num = num + tn
+        else:
+            g = den.gcd(td)
+            num, den = mul(num, td // g) + mul(tn, den // g), mul(den, td // g)
+    return num, den
 
 
 def _power_terms(terms: int, e: int) -> int:
@@ -345,14 +353,7 @@ def solve_for(
     # Sum each entry as a fraction, then scale each row by the lcm of its denominators.
     fractions: list[dict[int, tuple[Poly, Poly]]] = [dict() for _ in range(size + 1)]
     for (i, j), terms in entries.items():
-        num, den = fraction(terms[0]) if terms else (zero, one)
-        for t in terms[1:]:
-            tn, td = fraction(t)
-            if td == den:
-                num = num + tn
-            else:
-                g = den.gcd(td)
-                num, den = mul(num, td // g) + mul(tn, den // g), mul(den, td // g)
+        num, den = _fraction_sum([fraction(t) for t in terms], mul, zero, one)
         if not num.is_zero():
             fractions[i][j] = (num, den)
     for i, row in enumerate(fractions):
