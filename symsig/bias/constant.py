@@ -43,7 +43,6 @@ def constant_drop(circuit: Circuit, given: Mapping[str, object]) -> OperatingPoi
     known = {k: v for k, v in values.items() if v.is_number}
     in_dc = {d.name for d in dc.devices()}
     states = {d.name: _INITIAL[d.kind] for d in dc.devices()}
-    notes: list[str] = []
     numbers: dict[str, dict[str, float]] = {}
     decided = False
     if _complete(dc, known):
@@ -52,15 +51,15 @@ def constant_drop(circuit: Circuit, given: Mapping[str, object]) -> OperatingPoi
         except AnalysisError as exc:
             trouble = [str(exc)]
         if trouble:
-            return _fall_back(circuit, given, trouble, assumed)
+            return _fall_back(circuit, given, trouble)
         decided = True
-    formulas = _formulas(dc, states, circuit)
+    formulas = _formulas(dc, states)
     if not decided:  # where partial numbers fix the sign of a current, take that region
         signs = {d.name: _region_by_sign(d, formulas[d.name][0], known)[0]
                  for d in dc.devices()}
         if signs != states:
             states = signs
-            formulas = _formulas(dc, states, circuit)
+            formulas = _formulas(dc, states)
     devices = []
     for d in circuit.devices():
         card = circuit.model_of(d)
@@ -85,7 +84,7 @@ def constant_drop(circuit: Circuit, given: Mapping[str, object]) -> OperatingPoi
     conducting = any(d.type in ("npn", "pnp", "d") and d.region in (
         "active", "saturation", "forward", "breakdown") for d in devices)
     used = [a for a in assumed if conducting or not a.startswith("VT ")]
-    return OperatingPoint("constant-vbe", devices, used, notes)
+    return OperatingPoint("constant-vbe", devices, used)
 
 
 _BIAS_KEYS = frozenset({"IB", "IC", "ID", "VBE", "VEB", "VCE", "VEC", "VGS", "VSG", "VDS", "VSD",
@@ -505,8 +504,8 @@ def _check(dc: Circuit, d: Element, state: str, n: dict[str, float], num) -> str
     return None  # the square law decides a MOSFET's own region
 
 
-def _fall_back(circuit: Circuit, given: Mapping[str, object], trouble: list[str],
-               assumed: list[str]) -> OperatingPoint:
+def _fall_back(circuit: Circuit, given: Mapping[str, object], trouble: list[str]
+               ) -> OperatingPoint:
     """The exponential model where the constant drop cannot give a current."""
     from .exponential import exponential
 
@@ -518,8 +517,7 @@ def _fall_back(circuit: Circuit, given: Mapping[str, object], trouble: list[str]
 
 
 # -- formulas -----------------------------------------------------------------------------------
-def _formulas(dc: Circuit, states: Mapping[str, str], circuit: Circuit
-              ) -> dict[str, tuple[dict, dict, list[str]]]:
+def _formulas(dc: Circuit, states: Mapping[str, str]) -> dict[str, tuple[dict, dict, list[str]]]:
     """Each device's bias quantities and small-signal parameters as formulas, exactly, in the
     given states (a warning where a formula cannot be had)."""
     lin = _linearize(dc, states)
