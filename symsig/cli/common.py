@@ -1,0 +1,235 @@
+"""What every command shares: reading the netlist, --subs, model and bias options, and one
+result with its numbers, as text and JSON."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import sympy
+
+from ..bias import METHODS
+from ..bias.dc import card_values
+from ..bias.numbers import device_symbols
+from ..circuit.netlist import Circuit
+from ..circuit.values import RESERVED, parse_number_value
+from ..devices import Options
+from ..engine.rational import RationalFunction, Undefined
+from ..errors import NotDefined, SymsigError
+from ..forms.text import exact_text, number_text, rounded
+
+
+def read_netlist(path: str) -> str:
+    if path == "-":
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        name = "standard input"
+    else:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as exc:
+            raise SymsigError(f"cannot read {path}: {exc.strerror}") from None
+        name = path
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SymsigError(f"{name}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                          "save the netlist as UTF-8") from None
+
+
+# -- --subs -----------------------------------------------------------------------------------
+def parse_subs(text: str | None, circuit: Circuit) -> dict[str, sympy.Expr]:
+    """--subs a=1k,b=100: each a known symbol and a real number (parsed like netlist values,
+    never eval'd); `oo` is infinity, as in r_o → ∞."""
+    out: dict[str, sympy.Expr] = {}
+    known = _known_names(circuit)
+    for item in (text or "").split(","):
+        if not item.strip():
+            continue
+        name, eq, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not eq or not name or not value:
+            raise SymsigError(f"--subs expects NAME=VALUE pairs, got {item.strip()!r}")
+        if name in RESERVED:
+            raise SymsigError(f"--subs {name}: {name} is {RESERVED[name]} and cannot be given a "
+                              "value")
+        if name not in known:
+            raise SymsigError(f"--subs {name}: no symbol {name!r} in this circuit"
+                              + _did_you_mean(name, known))
+        if value.lower() in ("oo", "inf", "infinity"):
+            out[name] = sympy.oo
+            continue
+        out[name] = parse_number_value(value, f"--subs {name}")
+    return out
+
+
+def _known_names(circuit: Circuit) -> set[str]:
+    return ({str(x) for x in circuit.symbols()} | set(circuit.params) | device_symbols(circuit)
+            | set(card_values(circuit)))
+
+
+def _did_you_mean(name: str, known: set[str]) -> str:
+    same_letters = [k for k in known if k.lower() == name.lower()]
+    if same_letters:
+        return f" (did you mean {same_letters[0]!r}? names are case-sensitive)"
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# -- one result, its numbers and its text ------------------------------------------------------
+@dataclass
+class Result:
+    """One quantity asked for: its label, the exact value or why it has none, its numbers."""
+
+    key: str
+    label: str
+    tex: str
+    value: RationalFunction | None = None
+    why: str | None = None
+    numeric: RationalFunction | None = None
+    numeric_why: str | None = None
+
+    def expr(self) -> sympy.Expr:
+        return self.value.in_s()
+
+    def put_numbers(self, values: dict[str, sympy.Expr]) -> None:
+        if self.value is None:
+            return
+        present = {str(g) for g in self.value.generators}
+        known = {k: v for k, v in values.items() if k in present}
+        if not known:
+            return
+        try:
+            self.numeric = self.value.substitute(known)
+        except Undefined:
+            self.numeric_why = ("not defined at these values: numerator and denominator both "
+                                "vanish (0/0)")
+
+
+def attempt(key: str, label: str, tex: str, compute: Callable[[], RationalFunction]) -> Result:
+    try:
+        return Result(key, label, tex, compute())
+    except NotDefined as exc:
+        return Result(key, label, tex, why=str(exc))
+
+
+def numeric_expr(r: RationalFunction, digits: int | None) -> sympy.Expr:
+    """A result with numbers in: a number; H(s) in time-constant form (denominator
+    1 + b1·s + ...) when only s is left; else the formula with its numbers rounded."""
+    if r.is_infinite:
+        return sympy.oo
+    gens = {str(g) for g in r.generators}
+    if r.is_number:
+        value = sympy.Rational(int(r.num.leading_coefficient() if not r.is_zero else 0),
+                               int(r.den.leading_coefficient()))
+        return value if digits is None else sympy.Float(value, digits)
+    expr = r.in_s()
+    if gens == {"s"}:
+        s = next(g for g in r.ring.gens if str(g) == "s")
+        num, den = sympy.Poly(r.numerator, s), sympy.Poly(r.denominator, s)
+        lowest = den.terms()[-1][1]
+        prec = digits or 17
+        parts = [sympy.Add(*[sympy.Float(c / lowest, prec) * s**m[0] for m, c in p.terms()])
+                 for p in (num, den)]
+        return parts[0] / parts[1]
+    return rounded(expr, digits or 17)
+
+
+def number_line(r: Result, values: dict[str, sympy.Expr]) -> str | None:
+    if r.numeric_why:
+        return r.numeric_why
+    if r.numeric is None:
+        return None
+    value = numeric_expr(r.numeric, 6)
+    if value.is_number:
+        return number_text(value)
+    infinite = any(values.get(str(x)) == sympy.oo for x in r.expr().free_symbols)
+    if {str(g) for g in r.numeric.generators} != {"s"} and not infinite:
+        # symbols left: the numbers put into the formula's own shape read best
+        floats = {x: sympy.Float(values[str(x)], 6) for x in r.expr().free_symbols
+                  if str(x) in values and values[str(x)] != sympy.oo}
+        return str(rounded(r.expr().xreplace(floats), 6))
+    return str(value)
+
+
+
+def device_options(args: argparse.Namespace) -> Options:
+    with option("--model/--include/--exclude"):
+        return Options.build(args.model, _words(args.include), _words(args.exclude))
+
+
+@contextmanager
+def option(name: str, value: str | None = None):
+    """Errors raised while reading one option name the option."""
+    try:
+        yield
+    except SymsigError as exc:
+        shown = f"{name} {value}" if value is not None else name
+        raise SymsigError(f"{shown}: {getattr(exc, 'message', None) or exc}") from None
+
+
+def _words(text: str | None) -> list[str]:
+    return [w.strip() for w in (text or "").split(",") if w.strip()]
+
+
+def wants_numbers(circuit: Circuit, subs: dict) -> bool:
+    """Numbers are asked for when the netlist or the command line gives any."""
+    if subs or circuit.params or card_values(circuit):
+        return True
+    return any(v is not None and v.is_number and v != 0
+               for e in circuit.elements if e.kind in "RCLEFGH" for v in (e.value,))
+
+
+
+def json_value(expr: sympy.Expr, names: set[str]) -> float | str:
+    """A real number as a JSON number (17 significant digits); anything else (complex, oo, a
+    formula with symbols left) as text that reads back exactly."""
+    if expr.is_number and expr.is_real and expr.is_finite:
+        return float(expr)
+    return exact_text(expr, names)
+
+
+def show(expr: sympy.Expr) -> str:
+    if expr in (sympy.oo, sympy.zoo):
+        return "oo (infinite)"
+    if expr.is_Rational and not expr.is_Integer and len(str(expr)) > 40:
+        digits = (len(str(abs(expr.p))), len(str(expr.q)))
+        return (f"{number_text(expr)} (exactly a ratio of {digits[0]:,}- and {digits[1]:,}-digit "
+                "integers; --json gives every digit)")
+    return str(expr)
+
+
+def lower_first(text: str | None) -> str:
+    text = text or ""
+    return text if text[:2] in ("R_", "I_", "V_") else text[:1].lower() + text[1:]
+
+
+
+# -- the parser -------------------------------------------------------------------------------
+def model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default="hybrid-pi",
+                   help="device model: hybrid-pi (default), hybrid-pi-beta or T")
+    p.add_argument("--include", help="model parts to add: ro,rx,caps,gmb (default: ro, gmb)")
+    p.add_argument("--exclude", help="model parts to drop, e.g. ro")
+    p.add_argument("--caps", choices=["short", "keep"], default="short",
+                   help="netlist capacitors at mid-band: short (default) or keep as 1/(sC)")
+
+
+def bias_option(p: argparse.ArgumentParser, dest: str = "bias") -> None:
+    p.add_argument("--bias", dest=dest, choices=METHODS, default="constant-vbe",
+                   help="where device numbers come from: constant-vbe (the textbook's, default),"
+                        " exponential (SPICE's device laws, solved here) or ngspice (ngspice's "
+                        "own operating point)")
+
+
+def output_format(p: argparse.ArgumentParser) -> None:
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="one JSON object")
+    fmt.add_argument("--latex", action="store_true", help="LaTeX")

@@ -1,0 +1,88 @@
+"""`symsig op`: each device's region, bias and small-signal parameters."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+from ..bias import METHODS, operating_point
+from ..circuit.netlist import parse
+from ..forms.text import exact_text
+from .common import bias_option, parse_subs, read_netlist
+
+
+def register(sub) -> None:
+    o = sub.add_parser("op", help="DC operating point of each transistor and diode")
+    o.add_argument("file", help="netlist file, or - for standard input")
+    bias_option(o)
+    o.add_argument("--method", dest="bias", choices=METHODS, help=argparse.SUPPRESS)
+    o.add_argument("--subs", help="numbers: NAME=VALUE,NAME=VALUE")
+    o.add_argument("--json", action="store_true", help="one JSON object")
+    o.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    circuit = parse(read_netlist(args.file))
+    subs = parse_subs(args.subs, circuit)
+    op = operating_point(circuit, args.bias, subs)
+    report = []
+    for d in op.devices:
+        own = d.name[1:]
+        quantities = {**{k + own: v for k, v in d.bias.items()}, **d.small_signal}
+        for name in d.numeric:
+            quantities.setdefault(name, None)
+        report.append((d, quantities))
+    if args.json:
+        out = {"method": op.method, "devices": {}, "warnings": op.warnings,
+               "assumed": op.assumed}
+        for d, _ in report:
+            out["devices"][d.name] = {
+                "type": d.type, "region": d.region, "region_assumed": d.assumed,
+                "bias": {k: exact_text(v) for k, v in d.bias.items()},
+                "small_signal": {k: exact_text(v) for k, v in d.small_signal.items()},
+                "numeric": {k: _json_number(v) for k, v in d.numeric.items()},
+            }
+        print(json.dumps(out, indent=2))
+        return 0
+    if op.method != "constant-vbe":
+        print(f"(bias: {op.method})")
+    for d, quantities in report:
+        print(f"{d.name} ({d.type}): {d.region_text}")
+        for name, expr in quantities.items():
+            parts = [name]
+            number = d.numeric.get(name)
+            if expr is not None and not expr.is_number and str(expr) != name:
+                parts.append(str(expr))
+            if number is not None:
+                parts.append(_engineering(number, name))
+            elif expr is not None and expr.is_number:
+                parts.append(_engineering(float(expr), name) if expr.is_finite else "oo")
+            print("  " + " = ".join(parts))
+    for w in op.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if op.assumed:
+        print(f"(assumed: {', '.join(op.assumed)})")
+    return 0
+
+
+def _json_number(value: float) -> str:
+    return "oo" if value == float("inf") else repr(float(value))
+
+
+def _engineering(value: float, name: str) -> str:
+    """1.23456 mA, 4.7 kohm: six significant digits with an SI prefix and the unit."""
+    unit = next((u for stem, u in (("gm", "S"), ("r", "ohm"), ("I", "A"), ("V", "V"))
+                 if name.startswith(stem)), "")
+    if not math.isfinite(value):
+        return "oo" if value > 0 else str(value)
+    if value == 0 or not unit:
+        return f"{value:.6g}{' ' + unit if unit else ''}"
+    exp3 = max(-15, min(9, 3 * math.floor(math.log10(abs(value)) / 3)))
+    return f"{value / 10**exp3:.6g} {_PREFIXES[exp3]}{unit}"
+
+
+_PREFIXES = {-15: "f", -12: "p", -9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "meg", 9: "G"}
+
+

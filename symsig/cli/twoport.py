@@ -1,0 +1,156 @@
+"""`symsig twoport`: two-port parameter sets between two node pairs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import sympy
+
+from ..analysis.twoport import KINDS, two_port
+from ..bias import numbers_at_the_end
+from ..circuit.netlist import Circuit, parse
+from ..circuit.values import parse_value
+from ..devices import OFF_REGIONS
+from ..devices.ac import small_signal
+from ..errors import NotDefined, SymsigError
+from ..forms.latex import latex
+from ..forms.text import exact_text, number_text, rounded
+from .common import (
+    bias_option,
+    device_options,
+    model_options,
+    option,
+    output_format,
+    parse_subs,
+    read_netlist,
+    wants_numbers,
+)
+
+
+def _entry_names(kind: str) -> list[str]:
+    if kind == "abcd":
+        return ["A", "B", "C", "D"]
+    letter = kind.upper() if kind in ("s", "t") else kind
+    return [f"{letter}{i}{j}" for i in (1, 2) for j in (1, 2)]
+
+
+def register(sub) -> None:
+    t = sub.add_parser("twoport", help="two-port parameters between two node pairs")
+    t.add_argument("file", help="netlist file, or - for standard input")
+    t.add_argument("--port1", required=True, help="input port as two nodes, e.g. b,0")
+    t.add_argument("--port2", required=True, help="output port, e.g. c,0")
+    t.add_argument("--params", default="y",
+                   help="z, y, h, g, abcd, b, s, t, a comma list, or all (default y)")
+    t.add_argument("--z0", default="50", help="reference impedance for S and T (may be a symbol)")
+    model_options(t)
+    bias_option(t)
+    t.add_argument("--subs", help="numbers at the end: NAME=VALUE,NAME=VALUE")
+    output_format(t)
+    t.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    original = parse(read_netlist(args.file), check_floating=False)  # ports give the ground
+    subs = parse_subs(args.subs, original)
+    with option("--z0", args.z0):
+        z0 = parse_value(args.z0)
+    if z0 == 0:
+        raise SymsigError("--z0 must not be zero: the scattering waves a = V + Z0*I and "
+                          "b = V - Z0*I need a reference impedance")
+    kinds = [k.strip().lower() for k in args.params.split(",")] if args.params != "all" \
+        else list(KINDS)
+    for kind in kinds:
+        if kind not in KINDS:
+            raise SymsigError(f"--params {kind}: unknown set; one of {', '.join(KINDS)} or all")
+
+    def derive(regions):
+        if not original.devices():
+            return original
+        return small_signal(original, device_options(args), capacitors=args.caps, regions=regions)
+
+    circuit = derive(None)
+    net = _measure_any(circuit, args, kinds, z0)
+    numbers = None
+    if wants_numbers(original, subs):
+        need = {str(x) for x in net.matrix.free_symbols}
+        numbers = numbers_at_the_end(original, subs, args.bias, need)
+        regions = {k: v for k, v in numbers.regions.items()
+                   if v in OFF_REGIONS or v == "breakdown"}
+        if regions:
+            net = _measure_any(derive(regions), args, kinds, z0)
+    out: dict = {"port1": args.port1, "port2": args.port2, "z0": str(z0), "params": {}}
+    for kind in kinds:
+        try:
+            matrix = net.to(kind)
+        except NotDefined as exc:
+            out["params"][kind] = {"error": str(exc)}
+            continue
+        out["params"][kind] = {name: matrix[i // 2, i % 2]
+                               for i, name in enumerate(_entry_names(kind))}
+    props = {"reciprocal": net.reciprocal, "unilateral": net.unilateral}
+    values = numbers.values if numbers else {}
+    numeric = {kind: {n: _entry_number(e, values) for n, e in v.items()}
+               for kind, v in out["params"].items() if "error" not in v} if values else {}
+    if args.json:
+        symbols = sorted({str(x) for v in out["params"].values() if "error" not in v
+                          for e in v.values() for x in e.free_symbols})
+        names = set(symbols)
+        body = {k: ({n: exact_text(e, names) for n, e in v.items()} if "error" not in v else v)
+                for k, v in out["params"].items()}
+        tex = {k: {n: latex(e) for n, e in v.items()} for k, v in out["params"].items()
+               if "error" not in v}
+        doc = {**out, "params": body, "latex": tex, "symbols": symbols, "properties": props}
+        if numbers is not None:
+            doc["numeric"] = {k: {n: exact_text(e, names) for n, e in v.items()}
+                              for k, v in numeric.items()}
+            doc["assumed"] = numbers.assumed
+            doc["warnings"] = numbers.warnings
+        print(json.dumps(doc, indent=2))
+        return 0
+    print(f"two-port: port 1 = {args.port1}, port 2 = {args.port2}" +
+          (f", Z0 = {z0}" if any(k in ("s", "t") for k in kinds) else ""))
+    for kind, entries in out["params"].items():
+        if "error" in entries:
+            print(f"{kind}: {entries['error']}")
+            continue
+        for name, expr in entries.items():
+            print(f"{name} = {latex(expr)}" if args.latex else f"{name} = {expr}")
+            shown = numeric.get(kind, {}).get(name)
+            if shown is not None and not args.latex and shown != expr:
+                print(f"    = {number_text(shown) if shown.is_number else rounded(shown, 6)}")
+    print(", ".join(f"{k}: {'yes' if v else 'no'}" for k, v in props.items()))
+    for w in numbers.warnings if numbers else []:
+        print(f"warning: {w}", file=sys.stderr)
+    if numbers and numbers.assumed and not args.latex:
+        print(f"(assumed: {', '.join(numbers.assumed)})")
+    return 0
+
+
+def _measure_any(circuit: Circuit, args: argparse.Namespace, kinds: list[str], z0):
+    """One parameter set that exists, measured; the others are converted from it."""
+    first_error = None
+    for kind in [*kinds, "y", "z", "h", "g", "abcd", "s"]:
+        try:
+            return two_port(circuit, args.port1, args.port2, kind, z0)
+        except NotDefined as exc:
+            first_error = first_error or exc
+        except SymsigError as exc:
+            text = str(exc)
+            which = "--port1" if args.port1 in text else "--port2" if args.port2 in text else \
+                "--port1/--port2"
+            raise SymsigError(f"{which}: {text}") from None
+    raise first_error
+
+
+def _entry_number(expr: sympy.Expr, values: dict[str, sympy.Expr]) -> sympy.Expr:
+    finite = {sympy.Symbol(k, positive=True): v for k, v in values.items() if v != sympy.oo}
+    infinite = [sympy.Symbol(k, positive=True) for k, v in values.items() if v == sympy.oo]
+    value = expr.xreplace(finite)
+    for x in infinite:
+        if x in value.free_symbols:
+            value = sympy.limit(value, x, sympy.oo)
+    return value
+
+
