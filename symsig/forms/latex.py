@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import sympy
+from sympy.printing.latex import LatexPrinter
 
 # symbol stem -> (letter, subscript) per DESIGN §2; the device index is appended to the subscript
 _DEVICE = {
@@ -13,7 +14,10 @@ _DEVICE = {
     "cmu": ("C", r"\mu"), "cgs": ("C", "gs"), "cgd": ("C", "gd"), "cdb": ("C", "db"),
     "csb": ("C", "sb"), "beta": (r"\beta", ""), "alpha": (r"\alpha", ""),
     "lambda": (r"\lambda", ""), "chi": (r"\chi", ""), "IC": ("I", "C"), "ID": ("I", "D"),
-    "VA": ("V", "A"), "Vov": ("V", "ov"), "VT": ("V", "T"),
+    "VA": ("V", "A"), "Vov": ("V", "ov"), "VT": ("V", "T"), "rz": ("r", "z"),
+    "IB": ("I", "B"), "VBE": ("V", "BE"), "VCE": ("V", "CE"), "VEB": ("V", "EB"),
+    "VEC": ("V", "EC"), "VGS": ("V", "GS"), "VDS": ("V", "DS"), "VSG": ("V", "SG"),
+    "VSD": ("V", "SD"), "VD": ("V", "D"),
 }
 _STEMS = "|".join(sorted(_DEVICE, key=len, reverse=True))
 _DEVICE_NAME = re.compile(rf"({_STEMS})_?(\d*)")
@@ -35,7 +39,17 @@ def symbol_latex(name: str) -> str:
     return sympy.latex(sympy.Symbol(name))
 
 
+class _Printer(LatexPrinter):
+    """SymPy's LaTeX printer, with a parallel combination bracketed inside a sum as it is
+    inside a product: R_S + (R_C ∥ r_o)."""
+
+    def _needs_add_brackets(self, expr) -> bool:
+        from .parallel import Par
+
+        return isinstance(expr, Par) or super()._needs_add_brackets(expr)
+
+
 def latex(expr: sympy.Expr) -> str:
     """LaTeX of an expression with textbook symbol names."""
     names = {sym: symbol_latex(sym.name) for sym in expr.free_symbols if sym.is_Symbol}
-    return sympy.latex(expr, symbol_names=names)
+    return _Printer({"symbol_names": names}).doprint(expr)

@@ -46,6 +46,10 @@ class _ExactPrinter(StrPrinter):
     def _print_Exp1(self, expr) -> str:
         return "exp(1)" if "E" in self._names else "E"
 
+    def _print_Par(self, expr) -> str:
+        # written out, so that parse_expr reads it back without knowing Par
+        return self._print(expr.doit())
+
     def _print_Float(self, expr: sympy.Float) -> str:
         value = float(expr)
         if math.isfinite(value) and expr._prec <= 60:
