@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+import sympy
+
 from ..analysis.linear import Probe, driven_node, rin, rout, transfer
 from ..bias import Numbers, numbers_at_the_end
 from ..circuit.netlist import Circuit, parse
@@ -14,6 +16,7 @@ from ..devices.ac import small_signal
 from ..errors import SymsigError
 from ..forms.latex import latex
 from ..forms.text import exact_text
+from ..forms.textbook import operation_count
 from .common import (
     Result,
     attempt,
@@ -28,6 +31,7 @@ from .common import (
     output_format,
     parse_subs,
     read_netlist,
+    readable,
     show,
     wants_numbers,
 )
@@ -43,6 +47,11 @@ def register(sub) -> None:
     model_options(a)
     bias_option(a)
     a.add_argument("--subs", help="numbers at the end: NAME=VALUE,NAME=VALUE (oo: infinite)")
+    a.add_argument("--approx", help="stated approximations, e.g. ro=oo,beta=oo,gm*ro>>1,A=oo")
+    a.add_argument("--eps", type=float,
+                   help="drop terms worth less than this (relative) at the nominal values")
+    a.add_argument("--exact", action="store_true",
+                   help="print the exact expanded result, not its textbook form")
     output_format(a)
     a.set_defaults(run=run)
 
@@ -82,7 +91,55 @@ def run(args: argparse.Namespace) -> int:
             circuit, results = derive(regions)
         for r in results:
             r.put_numbers(numbers.values)
+    _approximate(args, results, numbers)
     return _print_results(args, results, numbers)
+
+
+#: Results with more terms than this are shown approximated by default (exact with --exact).
+READABLE_TERMS = 40
+#: The default bound for that approximation: 1 % at the nominal values.
+DEFAULT_EPS = 0.01
+
+
+def _approximate(args: argparse.Namespace, results: list[Result], numbers: Numbers | None
+                 ) -> None:
+    """Apply --approx and --eps; and, for a result too large to read, dominant terms at the
+    nominal values by default, when every value has a number."""
+    assumptions = [a.strip() for a in (args.approx or "").split(",") if a.strip()]
+    values = numbers.values if numbers else {}
+    for r in results:
+        if r.value is None or args.exact:
+            continue
+        eps = args.eps
+        if eps is None and not assumptions and r.value.terms > READABLE_TERMS and all(
+                str(g) in values for g in r.value.generators if str(g) != "s"):
+            eps = DEFAULT_EPS
+        if eps is not None and any(str(g) not in values for g in r.value.generators
+                                   if str(g) != "s"):
+            missing = sorted(str(g) for g in r.value.generators
+                             if str(g) != "s" and str(g) not in values)
+            raise SymsigError(f"--eps: dominant terms need a number for every symbol; none for "
+                              f"{', '.join(missing)}")
+        with option("--approx", args.approx):
+            try:
+                r.approximate(assumptions, values, eps)
+            except ValueError as exc:
+                raise SymsigError(str(exc)) from None
+
+
+#: A textbook form with more operations than this is not printed by default (see READABLE_TERMS).
+READABLE_OPERATIONS = 80
+
+
+def _too_long(args: argparse.Namespace, r: Result, form: sympy.Expr) -> bool:
+    return (not args.exact and r.approximation is None and r.value.terms > READABLE_TERMS
+            and operation_count(form) > READABLE_OPERATIONS)
+
+
+def _relation(beta: str) -> str:
+    """The DESIGN §2 relation a textbook form used: beta1 = gm1*rpi1."""
+    k = beta[4:]
+    return f"{beta} = gm{k}*rpi{k}"
 
 
 def _check_nodes(circuit: Circuit, args: argparse.Namespace, probe: Probe) -> None:
@@ -123,15 +180,29 @@ def _amplifier_results(circuit: Circuit, args: argparse.Namespace, probe: Probe
 def _print_results(args: argparse.Namespace, results: list[Result], numbers: Numbers | None
                    ) -> int:
     exprs = {r.key: r.expr() for r in results if r.value is not None}
+    forms = {r.key: (r.expr() if args.exact else readable(r.form())) for r in results
+             if r.value is not None}
     symbols = sorted({str(x) for e in exprs.values() for x in e.free_symbols})
     names = set(symbols)
     warnings = numbers.warnings if numbers else []
+    betas = sorted({str(x) for e in forms.values() for x in e.free_symbols} - names)
     if args.json:
         out: dict = {r.key: exact_text(exprs[r.key], names) if r.key in exprs else None
                      for r in results}
-        out["latex"] = {k: latex(e) for k, e in exprs.items()}
+        out["textbook"] = {k: str(e) for k, e in forms.items()}
+        out["latex"] = {k: latex(e) for k, e in forms.items()}
+        out["latex_exact"] = {k: latex(e) for k, e in exprs.items()}
         out["labels"] = {r.key: r.label for r in results}
         out["symbols"] = symbols
+        out["relations"] = [_relation(b) for b in betas]
+        approximations = {r.key: {"assumptions": r.approximation.assumptions,
+                                  "bound": r.approximation.bound,
+                                  "error": r.approximation.error,
+                                  "exact_terms": r.value.terms,
+                                  "terms": r.approximation.terms}
+                          for r in results if r.approximation is not None}
+        if approximations:
+            out["approximations"] = approximations
         why = {r.key: r.why for r in results if r.why}
         if why:
             out["not_defined"] = why
@@ -152,16 +223,31 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
         return 0
     for r in results:
         if args.latex:
-            body = latex(exprs[r.key]) if r.key in exprs else rf"\text{{not defined: {r.why}}}"
-            print(f"{r.tex} = {body}")
+            body = latex(forms[r.key]) if r.key in forms else rf"\text{{not defined: {r.why}}}"
+            relation = r" \approx " if r.approximation else " = "
+            print(f"{r.tex}{relation}{body}")
             continue
         if r.value is None:
             print(f"{r.label}: not defined: {lower_first(r.why)}")
             continue
-        print(f"{r.label} = {show(exprs[r.key])}")
+        shown = show(forms[r.key])
+        if _too_long(args, r, forms[r.key]):
+            missing = sorted(str(g) for g in r.value.generators if str(g) != "s" and (
+                numbers is None or str(g) not in numbers.values))
+            print(f"{r.label}: {r.value.terms} terms, too long to read; numbers for "
+                  f"{', '.join(missing)} give its dominant terms (--eps), --exact prints it all")
+            shown = ""
+        else:
+            print(f"{r.label} {'~' if r.approximation else '='} {shown}")
+        if r.approximation is not None:
+            a = r.approximation
+            print(f"    ({'; '.join(a.assumptions)}; exact: {r.value.terms} terms, --exact)")
         line = number_line(r, numbers.values if numbers else {})
-        if line is not None and line != show(exprs[r.key]):
+        if line is not None and line != shown and (shown or r.numeric is None
+                                                    or r.numeric.is_number):
             print(f"    = {line}")
+    if betas and not args.latex:
+        print(f"(with {', '.join(_relation(b) for b in betas)})")
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     if numbers and numbers.assumed and not args.latex:

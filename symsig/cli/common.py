@@ -20,7 +20,9 @@ from ..circuit.values import RESERVED, parse_number_value
 from ..devices import Options
 from ..engine.rational import RationalFunction, Undefined
 from ..errors import NotDefined, SymsigError
+from ..forms.approx import Approximation, approx
 from ..forms.text import exact_text, number_text, rounded
+from ..forms.textbook import normal_form, textbook
 
 
 def read_netlist(path: str) -> str:
@@ -95,9 +97,32 @@ class Result:
     why: str | None = None
     numeric: RationalFunction | None = None
     numeric_why: str | None = None
+    approximation: Approximation | None = None  # what is shown, when it is not exact
+    _form: sympy.Expr | None = None
 
     def expr(self) -> sympy.Expr:
+        """The exact result, collected in powers of s (what --exact shows)."""
         return self.value.in_s()
+
+    def form(self) -> sympy.Expr:
+        """What is shown: the textbook form of the result (or of its approximation), H(s) in
+        normal form K(1 + a1 s ...)/(1 + b1 s + ...)."""
+        if self._form is None:
+            shown = self.approximation.value if self.approximation else self.value
+            names = [str(g) for g in shown.generators]
+            self._form = normal_form(shown).expr if "s" in names else textbook(shown)
+        return self._form
+
+    def approximate(self, assumptions: list[str], values: dict, eps: float | None) -> None:
+        """Show the result under stated approximations (and at eps, dominant terms)."""
+        if self.value is None or (not assumptions and eps is None):
+            return
+        usable = values if eps is not None else None
+        found = approx(self.value, *assumptions, values=usable, eps=eps)
+        same = str(found.value.num) == str(self.value.num) and \
+            str(found.value.den) == str(self.value.den)
+        self.approximation = None if same else found  # nothing to say when nothing changed
+        self._form = None
 
     def put_numbers(self, values: dict[str, sympy.Expr]) -> None:
         if self.value is None:
@@ -150,13 +175,26 @@ def number_line(r: Result, values: dict[str, sympy.Expr]) -> str | None:
     value = numeric_expr(r.numeric, 6)
     if value.is_number:
         return number_text(value)
-    infinite = any(values.get(str(x)) == sympy.oo for x in r.expr().free_symbols)
+    shape = r.form() if r.approximation is None else r.expr()
+    values = with_beta_values(values)
+    infinite = any(values.get(str(x)) == sympy.oo for x in shape.free_symbols)
     if {str(g) for g in r.numeric.generators} != {"s"} and not infinite:
         # symbols left: the numbers put into the formula's own shape read best
-        floats = {x: sympy.Float(values[str(x)], 6) for x in r.expr().free_symbols
+        floats = {x: sympy.Float(values[str(x)], 6) for x in shape.free_symbols
                   if str(x) in values and values[str(x)] != sympy.oo}
-        return str(rounded(r.expr().xreplace(floats), 6))
+        return str(rounded(shape.xreplace(floats), 6))
     return str(value)
+
+
+def with_beta_values(values: dict[str, sympy.Expr]) -> dict[str, sympy.Expr]:
+    """beta<k> = gm<k>·rpi<k> where a textbook form wrote β and the numbers give g_m, r_π."""
+    out = dict(values)
+    for name in values:
+        if name.startswith("gm") and not name.startswith("gmb"):
+            k = name[2:]
+            if f"rpi{k}" in values and f"beta{k}" not in values:
+                out[f"beta{k}"] = values[name] * values[f"rpi{k}"]
+    return out
 
 
 
@@ -194,6 +232,13 @@ def json_value(expr: sympy.Expr, names: set[str]) -> float | str:
     if expr.is_number and expr.is_real and expr.is_finite:
         return float(expr)
     return exact_text(expr, names)
+
+
+def readable(expr: sympy.Expr) -> sympy.Expr:
+    """A form for people: awkward fractions as decimals (1803.28 || ro1, not 110000/61 || ro1);
+    integers and plain fractions (3/4, 1/2) stay exact."""
+    return expr.xreplace({n: sympy.Float(n, 6) for n in expr.atoms(sympy.Rational)
+                          if not n.is_Integer and (n.q > 1000 or abs(n.p) > 10**6)})
 
 
 def show(expr: sympy.Expr) -> str:

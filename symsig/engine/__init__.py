@@ -6,7 +6,7 @@ stamp per element letter.
 """
 
 from .rational import RationalFunction, Ring
-from .solve import MAX_TERMS, ResultTooLarge, SingularSystem, solve_for
+from .solve import MAX_TERMS, ResultTooLarge, SingularSystem, as_rational, solve_for
 
 __all__ = ["MAX_TERMS", "RationalFunction", "ResultTooLarge", "Ring", "SingularSystem",
-           "solve_for"]
+           "as_rational", "solve_for"]

@@ -367,6 +367,14 @@ def solve_for(
     return RationalFunction.reduced(num, den, ring)
 
 
+def as_rational(expr: sympy.Expr) -> RationalFunction:
+    """A SymPy expression (a ratio of polynomials in its symbols and atoms) as a cancelled
+    RationalFunction, by the same converter the solver uses."""
+    ring, table = _converter([expr])
+    num, den = table[sympy.sympify(expr)]
+    return RationalFunction.reduced(num, den, ring)
+
+
 def _product_bound(x: Poly, y: Poly, limit: int) -> int:
     """An upper bound on the terms of x*y: len(x)*len(y), or the box of degrees if smaller
     (computed only when the first bound is over `limit`)."""
