@@ -32,6 +32,7 @@ from .common import (
     parse_subs,
     read_netlist,
     readable,
+    relation,
     show,
     wants_numbers,
 )
@@ -136,12 +137,6 @@ def _too_long(args: argparse.Namespace, r: Result, form: sympy.Expr) -> bool:
             and operation_count(form) > READABLE_OPERATIONS)
 
 
-def _relation(beta: str) -> str:
-    """The DESIGN §2 relation a textbook form used: beta1 = gm1*rpi1."""
-    k = beta[4:]
-    return f"{beta} = gm{k}*rpi{k}"
-
-
 def _check_nodes(circuit: Circuit, args: argparse.Namespace, probe: Probe) -> None:
     """--output and --input-node name things the circuit has (before any solving)."""
     if probe.kind == "i":
@@ -194,7 +189,7 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
         out["latex_exact"] = {k: latex(e) for k, e in exprs.items()}
         out["labels"] = {r.key: r.label for r in results}
         out["symbols"] = symbols
-        out["relations"] = [_relation(b) for b in betas]
+        out["relations"] = [relation(b) for b in betas]
         approximations = {r.key: {"assumptions": r.approximation.assumptions,
                                   "bound": r.approximation.bound,
                                   "error": r.approximation.error,
@@ -224,8 +219,8 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
     for r in results:
         if args.latex:
             body = latex(forms[r.key]) if r.key in forms else rf"\text{{not defined: {r.why}}}"
-            relation = r" \approx " if r.approximation else " = "
-            print(f"{r.tex}{relation}{body}")
+            sign = r" \approx " if r.approximation else " = "
+            print(f"{r.tex}{sign}{body}")
             continue
         if r.value is None:
             print(f"{r.label}: not defined: {lower_first(r.why)}")
@@ -247,7 +242,7 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
                                                     or r.numeric.is_number):
             print(f"    = {line}")
     if betas and not args.latex:
-        print(f"(with {', '.join(_relation(b) for b in betas)})")
+        print(f"(with {', '.join(relation(b) for b in betas)})")
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     if numbers and numbers.assumed and not args.latex:

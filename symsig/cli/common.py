@@ -186,6 +186,12 @@ def number_line(r: Result, values: dict[str, sympy.Expr]) -> str | None:
     return str(value)
 
 
+def relation(beta: str) -> str:
+    """The DESIGN §2 relation a textbook form used: beta1 = gm1*rpi1."""
+    k = beta[4:]
+    return f"{beta} = gm{k}*rpi{k}"
+
+
 def with_beta_values(values: dict[str, sympy.Expr]) -> dict[str, sympy.Expr]:
     """beta<k> = gm<k>·rpi<k> where a textbook form wrote β and the numbers give g_m, r_π."""
     out = dict(values)

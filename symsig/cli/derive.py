@@ -1,17 +1,67 @@
-"""`symsig derive`: a worked derivation as a LaTeX document (being written)."""
+"""`symsig derive`: a worked derivation of gain, R_in and R_out as a LaTeX document."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
+from ..analysis.linear import Probe
+from ..circuit.netlist import parse
 from ..errors import SymsigError
+from ..forms.derive import derivation, named_values
+from .common import bias_option, device_options, model_options, option, parse_subs, read_netlist
 
 
 def register(sub) -> None:
-    d = sub.add_parser("derive", help="a worked derivation as LaTeX")
+    d = sub.add_parser(
+        "derive", help="a worked derivation as LaTeX",
+        description="Write the derivation of the gain, R_in and R_out as a complete LaTeX "
+                    "document: the netlist and its small-signal equivalent, the nodal "
+                    "equations in matrix form, the exact solution, its textbook form, the "
+                    "approximations r_o -> oo and the numbers at the end.")
     d.add_argument("file", help="netlist file, or - for standard input")
+    d.add_argument("--source", required=True, help="the driving independent source, e.g. Vs")
+    d.add_argument("--output", required=True, help="output node, v(a,b) or i(R1)")
+    d.add_argument("--input-node", help="node R_in looks into (default: the source's + node)")
+    d.add_argument("--load", help="load element removed for R_out")
+    model_options(d)
+    bias_option(d)
+    d.add_argument("--subs", help="numbers at the end: NAME=VALUE,NAME=VALUE (oo: infinite)")
+    d.add_argument("--latex-doc", metavar="OUT.tex",
+                   help="write the document here (default: standard output)")
+    d.add_argument("--title", help="the document's title (default: the netlist's title line)")
+    d.add_argument("--numbers-in", action="store_true",
+                   help="keep numeric R, C and L values as numbers in the formulas (as analyze "
+                        "prints them) instead of writing each as its element's symbol")
     d.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SymsigError("symsig derive is not available yet")
+    circuit = parse(read_netlist(args.file))
+    # element values written as symbols (RL = 10k becomes R_L) take --subs too
+    subs = parse_subs(args.subs, named_values(circuit, not args.numbers_in)[0])
+    options = device_options(args)
+    with option("--output", args.output):
+        Probe.parse(args.output)
+    source = circuit.find(args.source)
+    if source is None:
+        raise SymsigError(f"--source {args.source}: no element named {args.source!r} in the "
+                          "circuit")
+    if source.kind not in "VI":
+        raise SymsigError(f"--source {args.source}: {source.name} is a {source.what}, not an "
+                          "independent source (V or I)")
+    if args.load is not None and circuit.find(args.load) is None:
+        raise SymsigError(f"--load {args.load}: no element named {args.load!r} in the circuit")
+    document = derivation(circuit, args.source, args.output, input_node=args.input_node,
+                          load=args.load, options=options, values=subs, bias=args.bias,
+                          capacitors=args.caps, symbolic=not args.numbers_in, title=args.title)
+    if args.latex_doc is None:
+        sys.stdout.write(document)
+        return 0
+    try:
+        with open(args.latex_doc, "w", encoding="utf-8") as f:
+            f.write(document)
+    except OSError as exc:
+        raise SymsigError(f"--latex-doc {args.latex_doc}: cannot write: {exc.strerror}") from None
+    print(f"wrote {args.latex_doc} (pdflatex {args.latex_doc} makes the PDF)", file=sys.stderr)
+    return 0

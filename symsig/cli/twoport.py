@@ -14,9 +14,11 @@ from ..circuit.netlist import Circuit, parse
 from ..circuit.values import parse_value
 from ..devices import OFF_REGIONS
 from ..devices.ac import small_signal
+from ..engine import as_rational
 from ..errors import NotDefined, SymsigError
 from ..forms.latex import latex
 from ..forms.text import exact_text, number_text, rounded
+from ..forms.textbook import textbook
 from .common import (
     bias_option,
     device_options,
@@ -25,6 +27,8 @@ from .common import (
     output_format,
     parse_subs,
     read_netlist,
+    readable,
+    relation,
     wants_numbers,
 )
 
@@ -111,21 +115,36 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(f"two-port: port 1 = {args.port1}, port 2 = {args.port2}" +
           (f", Z0 = {z0}" if any(k in ("s", "t") for k in kinds) else ""))
+    betas: set[str] = set()
     for kind, entries in out["params"].items():
         if "error" in entries:
             print(f"{kind}: {entries['error']}")
             continue
         for name, expr in entries.items():
-            print(f"{name} = {latex(expr)}" if args.latex else f"{name} = {expr}")
+            form = readable(_textbook(expr))
+            betas |= {str(x) for x in form.free_symbols - expr.free_symbols}
+            print(f"{name} = {latex(form)}" if args.latex else f"{name} = {form}")
             shown = numeric.get(kind, {}).get(name)
             if shown is not None and not args.latex and shown != expr:
                 print(f"    = {number_text(shown) if shown.is_number else rounded(shown, 6)}")
     print(", ".join(f"{k}: {'yes' if v else 'no'}" for k, v in props.items()))
+    if betas and not args.latex:
+        print(f"(with {', '.join(relation(b) for b in sorted(betas))})")
     for w in numbers.warnings if numbers else []:
         print(f"warning: {w}", file=sys.stderr)
     if numbers and numbers.assumed and not args.latex:
         print(f"(assumed: {', '.join(numbers.assumed)})")
     return 0
+
+
+def _textbook(expr: sympy.Expr) -> sympy.Expr:
+    """A parameter in textbook form (R_C || r_o ...), exactly equal to it."""
+    if expr.is_number or expr.has(sympy.I):
+        return expr
+    try:
+        return textbook(as_rational(expr))
+    except SymsigError:
+        return expr
 
 
 def _measure_any(circuit: Circuit, args: argparse.Namespace, kinds: list[str], z0):
