@@ -1,7 +1,11 @@
-"""The forms wing: how results are written. LaTeX with textbook symbols, the parallel operator,
-text that reads back exactly."""
+"""The forms wing: how results are written. Textbook forms (the parallel operator, grouped
+terms, H(s) in normal form), stated approximations, LaTeX with textbook symbols, and text that
+reads back exactly."""
 
+from .approx import Approximation, approx
 from .latex import latex, symbol_latex
 from .parallel import Par, expand_par
+from .textbook import NormalForm, normal_form, operation_count, textbook
 
-__all__ = ["Par", "expand_par", "latex", "symbol_latex"]
+__all__ = ["Approximation", "NormalForm", "Par", "approx", "expand_par", "latex",
+           "normal_form", "operation_count", "symbol_latex", "textbook"]
