@@ -530,7 +530,7 @@ def nodal_system(circuit: Circuit, source: str) -> NodalSystem:
     for name, k in eq.branch.items():
         e = by_branch[name]
         rows[k] = _branch_label(e)
-        unknowns[k] = f"i_{{{element_tex(e.name)}}}"
+        unknowns[k] = current_tex(e)
     entries, pieces = {}, {}
     for (i, j), terms in eq.matrix.items():
         tex = _entry_terms(terms)
@@ -547,7 +547,26 @@ def nodal_system(circuit: Circuit, source: str) -> NodalSystem:
     return NodalSystem(rows, unknowns, entries, rhs, len(eq.index), len(eq.branch), pieces)
 
 
+def current_tex(e: Element) -> str:
+    """The current through a branch element: i_{V_s}; a BJT model's base-current sense is
+    i_{b1} (the i_b of Q1), not the name symsig gave it."""
+    device = _sensed_device(e)
+    if device is not None:
+        return f"i_{{b{device[1:]}}}" if re.fullmatch(r"\w*", device[1:]) else "i_b"
+    return f"i_{{{element_tex(e.name)}}}"
+
+
+def _sensed_device(e: Element) -> str | None:
+    origin = e.origin or ""
+    if e.kind == "V" and origin.endswith("'s base-current sense"):
+        return origin.split("'s ", 1)[0]
+    return None
+
+
 def _branch_label(e: Element) -> str:
+    device = _sensed_device(e)
+    if device is not None:
+        return rf"{current_tex(e)}\text{{ sense}}"
     name = element_tex(e.name)
     if e.kind == "O":
         return rf"{name}\text{{: }} v_{{+}} = v_{{-}}"
@@ -1001,7 +1020,10 @@ class _Work:
                 value = rf"\left({value}\right)"
             return f"${_controlled(value, e.nodes[2], e.nodes[3])}$"
         if kind in "FH":
-            return f"${value}\\,i_{{{element_tex(e.control)}}}$"
+            sensed = self.linear.find(e.control) or self.original.find(e.control)
+            current = current_tex(sensed) if sensed is not None else \
+                f"i_{{{element_tex(e.control)}}}"
+            return f"${value}\\,{current}$"
         return f"${value}$"
 
     def _param_value(self, key: str, value: sympy.Expr) -> str:
@@ -1131,10 +1153,11 @@ class _Work:
         out = ["\\section{The solution}"]
         for r in self.results:
             out.append(f"\\subsection*{{{r.what[0].upper() + r.what[1:]}}}")
-            out.append(r.how)
             if r.value is None:
-                out.append(f" It is not defined here: {escape(_lower(r.why))}\n")
+                why = escape(_lower(r.why)).rstrip(".")
+                out.append(f"${r.tex}$ is not defined here: {why}.\n")
                 continue
+            out.append(r.how)
             if r.value.is_infinite:
                 out.append(" No current can enter: the resistance is infinite.")
                 out.append(f"\\begin{{equation*}}\n  {r.tex} = \\infty\n\\end{{equation*}}")
@@ -1230,6 +1253,13 @@ class _Work:
         if numbers is None:
             out.append("The netlist gives no numbers, so the results stay symbolic.\n")
             return "\n".join(out)
+        if self.given:
+            said = ", ".join(
+                f"${symbol_latex(k)} = "
+                f"{quantity_tex(numbers.values.get(k, v), _symbol_unit(k, self.kinds))}$"
+                for k, v in self.given.items() if k in numbers.values)
+            if said:
+                out.append(f"Given: {said}.\n")
         if numbers.op is not None:
             out.append(self._qpoint(numbers))
         need = self._symbols_in_order()
@@ -1246,7 +1276,8 @@ class _Work:
                               "The values that go into the formulas:"))
         if missing:
             out.append("No number for " + ", ".join(f"${symbol_latex(n)}$" for n in missing)
-                       + ": results that use them stay formulas.\n")
+                       + f": results that use {'it' if len(missing) == 1 else 'them'} stay "
+                       "formulas.\n")
         out.append(self._results_table())
         if numbers.assumed:
             out.append("Assumed defaults: " + "; ".join(_assumed_tex(a) for a in numbers.assumed)
@@ -1281,7 +1312,14 @@ class _Work:
         op = self.numbers.op if self.numbers else None
         if op is not None and any(name in d.numeric for d in op.devices):
             return f"Q-point ({escape(op.method)})"
-        return r"$g_m = I_C/V_T$, \dots"
+        m = re.fullmatch(r"([a-z]+)(\w*)", name)
+        if m:
+            kind = next((d.kind for d in self.original.devices()
+                         if self.original.symbol_suffix(d) == m.group(2)), "")
+            law = _LAWS.get((kind, m.group(1)))
+            if law:
+                return f"${law}$"
+        return "a relation of its device"
 
     def _qpoint(self, numbers: Numbers) -> str:
         op = numbers.op
@@ -1427,6 +1465,14 @@ _CARD_TEX = {"beta": r"\beta", "bf": r"\beta", "va": "V_A", "vaf": "V_A", "is": 
              "vth": "V_{th}", "vto": "V_{th}", "kp": "k'", "lambda": r"\lambda", "n": "n",
              "rx": "r_x", "rb": "r_x", "vbe": "V_{BE}", "gamma": r"\gamma", "phi": r"\phi",
              "bv": "BV", "ibv": "I_{BV}", "w": "W", "l": "L"}
+
+
+#: How a small-signal parameter follows from the bias (DESIGN §2), by device letter and stem.
+_LAWS = {("Q", "gm"): "g_m = I_C/V_T", ("Q", "rpi"): r"r_\pi = \beta/g_m",
+         ("Q", "ro"): "r_o = V_A/I_C", ("Q", "re"): r"r_e = \alpha/g_m",
+         ("Q", "alpha"): r"\alpha = \beta/(\beta + 1)", ("M", "gm"): "g_m = 2I_D/V_{ov}",
+         ("M", "ro"): r"r_o = 1/(\lambda I_D)", ("M", "gmb"): r"g_{mb} = \chi g_m",
+         ("D", "rd"): "r_d = nV_T/I_D"}
 
 
 def _param_tex(key: str) -> str:
@@ -1612,5 +1658,6 @@ def _assumed_tex(text: str) -> str:
     return f"${symbol_latex(name)} = {number}{unit_tex}${escape(rest)}"
 
 
-__all__ = ["NodalSystem", "derivation", "display", "element_tex", "escape", "matrix_tex",
-           "node_tex", "nodal_system", "number_tex", "quantity_tex", "width"]
+__all__ = ["NodalSystem", "align", "derivation", "display", "element_tex", "escape",
+           "matrix_tex", "named_values", "nodal_system", "node_tex", "number_tex",
+           "quantity_tex", "rows", "show_result", "width"]

@@ -44,6 +44,21 @@ HORNER_WIDTH = 2
 
 # Symbols that are resistances: a parallel combination only makes sense among these.
 _RESISTIVE = re.compile(r"(R|r(pi|o|e|x|d|z|mu|b|c)?)[A-Za-z0-9_]*$")
+# Dimensions as (ohm, second) exponents, from the symbol's name: a parallel combination is
+# only written where both sides are resistances. None: a name that says nothing.
+_DIMENSIONS = [(re.compile(r"(R|r(pi|o|e|x|d|z|mu|b|c)?)[A-Za-z0-9_]*$"), (1, 0)),
+               (re.compile(r"(g|G)[A-Za-z0-9_]*$"), (-1, 0)),
+               (re.compile(r"(C|c(pi|mu|gs|gd|db|sb|d)?)[A-Za-z0-9_]*$"), (-1, 1)),
+               (re.compile(r"L[A-Za-z0-9_]*$"), (1, 1)),
+               (re.compile(r"s$"), (0, -1)),
+               (re.compile(r"(beta|alpha|A|K|n|chi)[0-9_]*\w*$"), (0, 0))]
+
+
+def _dimension(name: str) -> tuple[int, int] | None:
+    for pattern, dim in _DIMENSIONS:
+        if pattern.match(name):
+            return dim
+    return None
 
 
 def operation_count(expr: sympy.Expr) -> int:
@@ -91,7 +106,27 @@ def textbook(result: RationalFunction, circuit=None, *, beta: bool = True) -> sy
         candidates.append(formed)
     if beta:
         candidates = [with_beta(c) for c in candidates]
-    return min(candidates, key=score)
+    return as_dividers(min(candidates, key=score))
+
+
+def as_dividers(expr: sympy.Expr) -> sympy.Expr:
+    """(X ∥ y)/y written as the voltage divider X/(y + X), as textbooks write R_B ∥ r_π over
+    R_s: exactly equal, one parallel combination fewer to puzzle over."""
+    def divider(e: sympy.Expr) -> sympy.Expr:
+        if not e.is_Mul:
+            return e
+        args = list(e.args)
+        for k, p in enumerate(args):
+            if not isinstance(p, Par):
+                continue
+            for j, q in enumerate(args):
+                if q.is_Pow and q.exp == -1 and q.base in p.args and q.base.is_Symbol:
+                    rest = Par(*[a for a in p.args if a != q.base])
+                    others = [a for i, a in enumerate(args) if i not in (j, k)]
+                    return sympy.Mul(*others, rest / (q.base + rest))
+        return e
+
+    return expr.replace(lambda e: e.is_Mul, divider)
 
 
 def _search(result: RationalFunction) -> sympy.Expr:
@@ -300,6 +335,7 @@ class _Former:
         self.resistive = {i for i, g in enumerate(self.gens)
                           if g.is_Symbol and _RESISTIVE.match(g.name)}
         self.symbol = [i for i, g in enumerate(self.gens) if g.is_Symbol]
+        self.dims = [_dimension(str(g)) if g.is_Symbol else None for g in self.gens]
         self.one = self.ctx.constant(1)
         self.rational_memo: dict[tuple[str, str], _Form] = {}
         self.poly_memo: dict[str, _Form] = {}
@@ -360,12 +396,29 @@ class _Former:
                 yield tail if a.is_zero() else _add(self.rational(a, c), tail)
             elif b.is_zero() and not c.is_zero():  # x only in the denominator: degeneration
                 yield _div(self.rational(a, c), _add(one, _mul(1, x, self.rational(d, c))))
-            elif a.is_zero() and i in self.resistive and not c.is_zero():  # in parallel
+            elif a.is_zero() and i in self.resistive and not c.is_zero() \
+                    and self._ratio_dimension(c, d) in ((1, 0), None):  # in parallel
                 yield _mul(1, self.rational(b, c), _par(x, self.rational(c, d)))
             elif not (a.is_zero() or b.is_zero() or c.is_zero()):
                 top = _add(one, _mul(1, x, self.rational(b, a)))
                 bottom = _add(one, _mul(1, x, self.rational(d, c)))
                 yield _mul(1, self.rational(a, c), _div(top, bottom))
+
+    def _ratio_dimension(self, c: Poly, d: Poly) -> tuple[int, int] | None:
+        """The dimension of c/d from one term of each (the result is homogeneous), or None
+        where a symbol's name does not say."""
+        dims = []
+        for p in (c, d):
+            monom = next(iter(p.monoms()))
+            total = [0, 0]
+            for i, e in enumerate(monom):
+                if e:
+                    dim = self.dims[i]
+                    if dim is None:
+                        return None
+                    total = [total[0] + e * dim[0], total[1] + e * dim[1]]
+            dims.append(total)
+        return (dims[0][0] - dims[1][0], dims[0][1] - dims[1][1])
 
     # -- polynomials --------------------------------------------------------------------------
     def poly(self, p: Poly) -> _Form:
