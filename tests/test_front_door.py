@@ -345,6 +345,35 @@ def test_square_law_with_lambda_matches_ngspice(capsys, tmp_path, ngspice):
     assert abs(data["numeric"]["gain"] - want.real) <= 1e-3 * abs(want)  # was 3.9 % off
 
 
+MOS_CASCODE = """MOS cascode, level-1 card
+VDD vdd 0 DC 5
+Vs g1 0 DC 1 AC 1
+VB2 g2 0 DC 2
+M1 x g1 0 0 NM W=10u L=1u
+M2 out g2 x 0 NM W=10u L=1u
+RD vdd out 10k
+.model NM nmos (KP=200u VTO=0.5 LAMBDA=0.05)
+"""
+
+
+@pytest.mark.ngspice
+@pytest.mark.parametrize("bias", ["constant-vbe", "exponential"])
+def test_mos_cascode_q_point_and_gain_match_ngspice(capsys, tmp_path, ngspice, bias):
+    code, out, err = run(capsys, tmp_path, MOS_CASCODE, "op", "--bias", bias, "--json")
+    assert code == 0, err
+    mine = json.loads(out)["devices"]
+    code, out, err = run(capsys, tmp_path, MOS_CASCODE, "op", "--bias", "ngspice", "--json")
+    theirs = json.loads(out)["devices"]
+    for m in ("M1", "M2"):  # the square law with lambda is ngspice's level 1 exactly
+        k = m[1]
+        assert float(mine[m]["numeric"][f"ID{k}"]) == pytest.approx(
+            float(theirs[m]["numeric"][f"ID{k}"]), rel=1e-4)
+    data = analyze_json(capsys, tmp_path, MOS_CASCODE, "--source", "Vs", "--output", "out",
+                        "--bias", bias)
+    want = ngspice_gain(MOS_CASCODE, "Vs", "v(out)")
+    assert abs(data["numeric"]["gain"] - want.real) <= 1e-3 * abs(want)
+
+
 def test_numbers_for_current_outputs_and_why_r_out_does_not_apply(capsys, tmp_path):
     netlist = "current gain\nI1 0 a AC 1\nR1 a 0 R1\nR2 a 0 R2\n"
     data = analyze_json(capsys, tmp_path, netlist, "--source", "I1", "--output", "i(R2)")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from ..circuit.netlist import GROUND, SOURCE_KINDS, Circuit, Element, _node, validate
+from ..circuit.netlist import _NODE_NAME, GROUND, SOURCE_KINDS, Circuit, Element, _node, validate
 from ..circuit.values import resolve, to_expr
 from ..engine import RationalFunction, ResultTooLarge, Ring, SingularSystem, solve_for
 from ..engine.mna import element_current, equations
@@ -44,7 +44,7 @@ class Probe:
                     raise AnalysisError(f"i(...) takes one element name: {spec!r}")
                 return cls("i", a)
             return cls("v", _node(a), _node(b or GROUND))
-        if not re.fullmatch(r"[\w.+-]+", spec.strip()):
+        if not _NODE_NAME.fullmatch(spec.strip()):
             raise AnalysisError(f"bad output {spec!r}: write a node name, v(a,b) or i(R1)")
         return cls("v", _node(spec))
 

@@ -16,6 +16,7 @@ With every number known, those cases fall back to the exponential model, with a 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -440,9 +441,12 @@ def _device_numbers(dc: Circuit, d: Element, state: str, lin: _Linear, sol: Solu
         if vov > 0:  # the law's own slopes: g_m = 2 I_D/V_ov and 1/g_ds = (1 + λV_DS)/(λI_D)
             gm, gds, gmb = mos_derivatives(law, vgs, vds, vbs)  # in saturation
             out["gm"] = gm
-            if gds > 0 and ("lambda" in card.params or vds < vov):
-                out["ro"] = 1 / gds
-            if "gamma" in card.params:
+            # with a .model card, what it leaves out is SPICE's default (λ = 0: r_o = ∞;
+            # γ = 0: g_mb = 0); a bare nmos/pmos keeps those symbols
+            carded = (d.model or "").lower() in dc.models
+            if gds > 0 or carded:
+                out["ro"] = 1 / gds if gds > 0 else math.inf
+            if carded:
                 out["gmb"] = gmb
     return out
 

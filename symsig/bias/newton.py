@@ -138,12 +138,15 @@ class DeviceLaw:
                     jac[r, rk] += (a - z) / (2 * h)
 
     def junction_step(self, dx: np.ndarray) -> float:
+        """How far this step moves the device, in units of the most it may move at once:
+        0.1 V across a junction (SPICE's pnjlim, in spirit), 1 V across a MOSFET's gate or
+        channel (fetlim): a step above 1 is scaled down."""
         d = [0.0 if r is None else float(dx[r]) for r in self.rows]
         if self.kind == "M":
-            return 0.0
+            return max(abs(d[1] - d[2]), abs(d[0] - d[2])) / 1.0
         if self.kind == "Q":
-            return max(abs(d[0] - d[1]), abs(d[1] - d[2]))
-        return abs(d[0] - d[1])
+            return max(abs(d[0] - d[1]), abs(d[1] - d[2])) / 0.1
+        return abs(d[0] - d[1]) / 0.1
 
 
 def _breakdown_knee(p: dict[str, float], vt: float) -> float:
@@ -213,12 +216,12 @@ def solve_dc(linear: Circuit, devices: Iterable[DeviceLaw] | Callable[[dict], li
                                 "a loop of voltage sources)") from None
         if not np.all(np.isfinite(dx)):
             raise AnalysisError("the DC equations are singular")
-        step = max((abs(law.junction_step(dx)) for law in laws), default=0.0)
-        if step > 0.1:  # limit junction voltage changes, as SPICE does
-            dx *= 0.1 / step
+        step = max((law.junction_step(dx) for law in laws), default=0.0)
+        if step > 1:  # limit how far a device moves in one step, as SPICE does
+            dx *= 1 / step
         x += dx
         if np.max(np.abs(dx), initial=0.0) < 1e-12 * (1 + np.max(np.abs(x), initial=0.0)) \
-                and step <= 0.1:
+                and step <= 1:
             return Solution(x, eq)
     raise AnalysisError("the DC operating point did not converge (500 Newton steps)")
 

@@ -48,10 +48,10 @@ class Options:
 
 
 #: What each model part is, for messages ("Q1's r_pi"), by the part's name.
-_PARTS = {"pi": "r_pi", "m": "g_m source", "o": "r_o", "x": "r_x", "e": "r_e",
-          "ib": "base-current sense", "b": "beta*i_b source", "gm": "1/g_m", "mb": "g_mb source",
-          "gs": "C_gs", "gd": "C_gd", "db": "C_db", "sb": "C_sb", "d": "r_d", "z": "r_z",
-          "cpi": "C_pi", "cmu": "C_mu", "cd": "C_d"}
+_PARTS = {"Rpi": "r_pi", "Gm": "g_m source", "Ro": "r_o", "Rx": "r_x", "Re": "r_e",
+          "Vib": "base-current sense", "Fb": "beta*i_b source", "Rgm": "1/g_m",
+          "Gmb": "g_mb source", "Cgs": "C_gs", "Cgd": "C_gd", "Cdb": "C_db", "Csb": "C_sb",
+          "Rd": "r_d", "Rz": "r_z", "Cpi": "C_pi", "Cmu": "C_mu", "Cd": "C_d"}
 #: Regions in which a device conducts no signal at all: its model is an open circuit.
 OFF_REGIONS = frozenset({"cutoff", "off", "reverse"})
 
@@ -93,7 +93,7 @@ class Namer:
                 control: str | None = None) -> Element:
         """An element of this device's model, pointing at the device's line and named in
         messages by the device (\"Q1's r_pi\"), never by its internal name."""
-        what = _PARTS.get(part, part)
+        what = _PARTS.get(letter + part, letter + part)
         return Element(self.name(letter, part), nodes, value, control=control,
                        line=self.device.line, origin=f"{self.device.name}'s {what}")
 
