@@ -23,7 +23,17 @@ from .errors import AnalysisError, NetlistError, SymsigError
 
 __all__ = [
     "Amplifier", "AnalysisError", "Circuit", "Element", "Model", "NetlistError", "Options",
-    "Probe", "RationalFunction", "SymsigError", "amplifier", "current", "impedance", "measure",
-    "node_voltage", "numbers_at_the_end", "operating_point", "param_values", "parse", "rin",
-    "rout", "s", "small_signal", "transfer",
+    "Probe", "RationalFunction", "SymsigError", "amplifier", "check", "current", "impedance",
+    "measure", "node_voltage", "numbers_at_the_end", "operating_point", "param_values", "parse",
+    "rin", "rout", "s", "small_signal", "transfer",
 ]
+
+
+def __getattr__(name: str):
+    """`symsig.check` (callable: `symsig.check(answer, expected)`) is loaded on first use, so
+    the command line does not pay for it."""
+    if name == "check":
+        import importlib
+
+        return importlib.import_module(".check", __name__)
+    raise AttributeError(f"module 'symsig' has no attribute {name!r}")

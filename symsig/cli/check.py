@@ -18,6 +18,7 @@ from ..devices.ac import small_signal
 from ..errors import NotDefined, SymsigError
 from ..forms.latex import latex
 from ..forms.text import exact_text
+from ..forms.textbook import textbook
 from .common import (
     bias_option,
     device_options,
@@ -25,6 +26,7 @@ from .common import (
     option,
     parse_subs,
     read_netlist,
+    relation,
     wants_numbers,
 )
 
@@ -101,15 +103,17 @@ def run(args: argparse.Namespace) -> int:
         if len(results) == 1:
             out.update({k: v for k, v in out["answers"][0].items()
                         if k in ("verdict", "passed", "reasons", "assumptions", "counterexample",
-                                 "diagnosis", "limits")})
+                                 "diagnosis", "limits", "nominal")})
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
-    print(f"{label} = {expr}")
+    print(f"{label} = {_form(expected, expr)}")
     for text, r in results:
         print(f"answer: {text}")
-        print(f"  read as: {exact_text(r.answer.display) if not r.answer.infinite else 'oo'}")
+        print(f"  read as: {r.answer.display if not r.answer.infinite else 'oo'}")
         print(f"  verdict: {r.verdict.replace('_', ' ')}"
               f"{' (passes)' if r.passed else ''}: {'; '.join(r.reasons)}")
+        if r.nominal:
+            print(f"  at the netlist's numbers: {r.nominal['text']}")
         for d in r.diagnosis:
             print(f"  diagnosis: {d.message}")
         if r.counterexample:
@@ -156,6 +160,15 @@ def _linear(original: Circuit, args: argparse.Namespace, kind: str) -> Circuit:
     if not original.devices():
         return original
     return small_signal(original, device_options(args), capacitors=caps, sources=sources)
+
+
+def _form(expected, expr):
+    """The expected result as a textbook writes it (its β stated), else as it is."""
+    if not hasattr(expected, "num"):
+        return expr
+    form = textbook(expected)
+    betas = sorted(str(x) for x in form.free_symbols - expr.free_symbols)
+    return f"{form}" + (f"   (with {', '.join(relation(b) for b in betas)})" if betas else "")
 
 
 def _expected(circuit: Circuit, args: argparse.Namespace, kind: str):

@@ -65,6 +65,9 @@ class Par(sympy.Function):
         return None
 
     def _sympystr(self, printer) -> str:
+        own = getattr(printer, "_print_Par", None)  # a printer that writes Par its own way
+        if own is not None:
+            return own(self)
         return " || ".join(printer.parenthesize(a, _PRECEDENCE + 1) for a in self.args)
 
     def _latex(self, printer) -> str:
