@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import SymsigError
-from . import analyze, check, derive, op, twoport
+from . import analyze, check, derive, draw, export, op, tf, twoport
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="symsig", description="Exact small-signal formulas from SPICE-like netlists.")
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (analyze, op, twoport, check, derive):
+    for command in (analyze, op, twoport, tf, check, derive, draw, export):
         command.register(sub)
     return parser
 
