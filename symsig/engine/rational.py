@@ -358,6 +358,33 @@ class RationalFunction:
             return float(num / den)
         return complex(num) / complex(den)
 
+    # -- frequency response (symsig.analysis.frequency and symsig.draw.plots do the work) -------
+    def poles(self, values: Mapping[object, object] | None = None) -> list:
+        """Roots of the denominator in s: exact where the degree allows, else at `values`."""
+        from ..analysis.frequency import poles
+
+        return poles(self, values)
+
+    def zeros(self, values: Mapping[object, object] | None = None) -> list:
+        """Roots of the numerator in s, as `poles` finds them."""
+        from ..analysis.frequency import zeros
+
+        return zeros(self, values)
+
+    def bode(self, values: Mapping[object, object] | None = None, **options):
+        """Bode plot (magnitude and phase of H(j2πf)) at numbers: a matplotlib Figure; see
+        `symsig.draw.plots.bode` for f=(f_lo, f_hi), file=, compare=, asymptotes=."""
+        from ..draw.plots import bode
+
+        return bode(self, values, **options)
+
+    def step(self, values: Mapping[object, object] | None = None, **options):
+        """Step response at numbers (partial fractions of the exact H(s)): a matplotlib Figure;
+        see `symsig.draw.plots.step`."""
+        from ..draw.plots import step
+
+        return step(self, values, **options)
+
     @staticmethod
     def _eval(p: Poly, values: list, s_value: complex | None) -> Fraction | complex:
         by_power: dict[int, Fraction | complex] = {}
