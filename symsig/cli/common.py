@@ -264,13 +264,14 @@ def lower_first(text: str | None) -> str:
 
 
 # -- the parser -------------------------------------------------------------------------------
-def model_options(p: argparse.ArgumentParser) -> None:
+def model_options(p: argparse.ArgumentParser, caps: str = "short") -> None:
     p.add_argument("--model", default="hybrid-pi",
-                   help="device model: hybrid-pi (default), hybrid-pi-beta or T")
+                   help="device model: hybrid-pi (default), hybrid-pi-beta, T or h (BJTs as "
+                        "h-parameter two-ports; --exclude hre,hoe drops h_re, h_oe)")
     p.add_argument("--include", help="model parts to add: ro,rx,caps,gmb (default: ro, gmb)")
     p.add_argument("--exclude", help="model parts to drop, e.g. ro")
-    p.add_argument("--caps", choices=["short", "keep"], default="short",
-                   help="netlist capacitors at mid-band: short (default) or keep as 1/(sC)")
+    p.add_argument("--caps", choices=["short", "keep"], default=caps,
+                   help=f"netlist capacitors: short (mid-band) or keep as 1/(sC) (default: {caps})")
 
 
 def bias_option(p: argparse.ArgumentParser, dest: str = "bias") -> None:
