@@ -563,3 +563,33 @@ def test_tf_bad_input_is_one_clear_line(tmp_path, capsys, args, message):
     code, out, err = run_cli(capsys, "tf", str(path), *args)
     assert code == 2
     assert message in err and "Traceback" not in err
+
+
+def test_tf_groups_small_capacitors_high_and_the_user_moves_them(tmp_path, capsys):
+    """A 5 pF load is no coupling capacitor: it joins the device capacitances (and stays in
+    with --caps short); --lf puts it back, and the output says where each one went."""
+    path = tmp_path / "ce.cir"
+    path.write_text(CE_COUPLED.replace("RL out 0 RL", "RL out 0 RL\nCL out 0 5p"))
+    code, out, _ = run_cli(capsys, "tf", str(path), "--source", "Vs", "--output", "out",
+                           "--include", "caps")
+    assert code == 0
+    assert "capacitor groups: high-frequency cpi1, cmu1, CL; low-frequency C1, CE, C2" in out
+    code, out, _ = run_cli(capsys, "tf", str(path), "--source", "Vs", "--output", "out",
+                           "--include", "caps", "--lf", "CL", "--hf", "C2")
+    assert "high-frequency cpi1, cmu1, C2; low-frequency C1, CE, CL" in out
+    code, _, err = run_cli(capsys, "tf", str(path), "--source", "Vs", "--output", "out",
+                           "--hf", "CL", "--lf", "cl")
+    assert code == 2 and "--hf and --lf both name cl" in err
+
+
+def test_tf_ft_alone_with_numbers(tmp_path, capsys):
+    path = tmp_path / "q.cir"
+    path.write_text(CE)
+    code, out, _ = run_cli(capsys, "tf", str(path), "--ft", "Q1", "--subs",
+                           "gm1=40m,rpi1=2.5k,cpi1=10p,cmu1=1p,Rs=1k,RL=5k,ro1=100k")
+    assert code == 0
+    beta, c = 100.0, 11e-12
+    hand = math.sqrt((beta**2 - 1) / (2500**2 * (c**2 - 1e-24))) / (2 * math.pi)
+    line = next(x for x in out.splitlines() if "exact f_T" in x)
+    assert line.endswith(f"= {hand / 1e6:.3g} MHz")
+    assert "f_β = 5.79 MHz" in out  # 1/(2π·2.5k·11p)

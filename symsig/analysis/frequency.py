@@ -560,18 +560,27 @@ class Bands:
         return in_state(self.circuit, infinite=self.low, zero=self.high)
 
 
-def bands(circuit: Circuit, original: Circuit | None = None, high: Iterable[str] = ()
-          ) -> Bands:
-    """Device capacitances (elements the netlist `original` does not have) and the elements
-    named in `high` form the high-frequency group; the netlist's other capacitors and
-    inductors the low-frequency group."""
+#: A netlist capacitor of at most this many farads is taken for a load or compensation
+#: capacitance (high-frequency group), a larger one for a coupling or bypass capacitor.
+SMALL_CAPACITOR = Fraction(1, 10**9)
+
+
+def bands(circuit: Circuit, original: Circuit | None = None, high: Iterable[str] = (),
+          low: Iterable[str] = ()) -> Bands:
+    """The high-frequency group: device capacitances (elements the netlist `original` does not
+    have), the elements named in `high`, and netlist capacitors of 1 nF or less; the
+    low-frequency group: the netlist's other capacitors and inductors, and those in `low`."""
     written = {e.name.lower() for e in original.elements} if original is not None else set()
-    named = {n.lower() for n in high}
+    named_high, named_low = {n.lower() for n in high}, {n.lower() for n in low}
     hi, lo = [], []
     for e in reactive(circuit):
         key = e.name.lower()
-        (hi if key in named or (original is not None and key not in written) else lo).append(
-            e.name)
+        device = original is not None and key not in written
+        small = e.kind == "C" and e.value.is_number and e.value <= SMALL_CAPACITOR
+        if key in named_high or (key not in named_low and (device or small)):
+            hi.append(e.name)
+        else:
+            lo.append(e.name)
     return Bands(circuit, tuple(hi), tuple(lo))
 
 

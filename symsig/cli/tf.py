@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from ..analysis.frequency import (
+    SMALL_CAPACITOR,
     TWO_PI,
     Bands,
     Root,
@@ -85,8 +86,12 @@ def register(sub) -> None:
     p.add_argument("--source", help="the driving independent source, e.g. Vs")
     p.add_argument("--output", help="output node, v(a,b) or i(R1)")
     model_options(p, caps="keep")
-    p.add_argument("--hf", help="netlist capacitors of the high-frequency group (a load "
-                                "capacitance), e.g. CL")
+    p.add_argument("--hf", help="netlist capacitors of the high-frequency group (a load or "
+                                "compensation capacitance), e.g. CL; default: those of 1 nF or "
+                                "less")
+    p.add_argument("--lf", help="netlist capacitors of the low-frequency group (coupling, "
+                                "bypass), e.g. C1,CE; default: those above 1 nF and symbolic "
+                                "ones")
     bias_option(p)
     p.add_argument("--subs", help="numbers at the end: NAME=VALUE,NAME=VALUE (oo: infinite)")
     p.add_argument("--at", help="frequencies (Hz) for H(j2πf), e.g. 1k,10meg")
@@ -136,11 +141,15 @@ def run(args: argparse.Namespace) -> int:
     if args.source is None and args.ft is None:
         raise SymsigError("--source and --output name the transfer function (or give --ft "
                           "alone for f_T)")
-    high = _words(args.hf)
-    for name in high:
-        e = original.find(name)
-        if e is None or e.kind not in "CL":
-            raise SymsigError(f"--hf {args.hf}: no capacitor or inductor named {name!r}")
+    high, low = _words(args.hf), _words(args.lf)
+    for flag, text, names in (("--hf", args.hf, high), ("--lf", args.lf, low)):
+        for name in names:
+            e = original.find(name)
+            if e is None or e.kind not in "CL":
+                raise SymsigError(f"{flag} {text}: no capacitor or inductor named {name!r}")
+    both = {n.lower() for n in high} & {n.lower() for n in low}
+    if both:
+        raise SymsigError(f"--hf and --lf both name {', '.join(sorted(both))}")
     at = _frequencies(args.at, "--at") if args.at else []
     span = _frequencies(args.range, "--range") if args.range else None
     if span is not None and (len(span) != 2 or not 0 < span[0] < span[1]):
@@ -158,25 +167,35 @@ def run(args: argparse.Namespace) -> int:
 
     report = Report()
 
+    def report_high() -> list[str]:
+        """Capacitors kept even at --caps short: the high-frequency ones the user named, and
+        the small ones (a load or compensation capacitance is no mid-band short)."""
+        small = [e.name for e in original.elements if e.kind == "C" and e.value.is_number
+                 and e.value <= SMALL_CAPACITOR and e.name.lower() not in
+                 {n.lower() for n in low}]
+        return high + small
+
     def derive(regions: dict[str, str] | None) -> None:
         if probe is None:
             return
-        full = small_signal(original, options, capacitors=args.caps, keep=high,
+        full = small_signal(original, options, capacitors=args.caps, keep=report_high(),
                             sources=[args.source], regions=regions)
         _check_output(full, args, probe)
         report.h = transfer(full, args.output, args.source)
         report.label = f"{probe}/{full.element(args.source).name}"
-        report.split = bands(full, original, high)
+        report.split = bands(full, original, high, low)
 
     derive(None)
+    if args.ft is not None:
+        report.transitions = _transitions(original, options, args.ft)
     if wants_numbers(original, subs):
         need = {str(x) for x in original.symbols()}
         if report.h is not None:
             need |= {str(g) for g in report.h.generators}
             need |= {str(x) for e in reactive(report.split.circuit) for x in
                      e.value.free_symbols}
-        if args.ft is not None:
-            need |= {"gm", "rpi", "cpi", "cmu", "cgs", "cgd"}
+        for tr in report.transitions:
+            need |= {str(g) for g in tr.current_gain.generators}
         report.numbers = numbers_at_the_end(original, subs, args.bias, need)
         regions = {k: v for k, v in report.numbers.regions.items()
                    if v in OFF_REGIONS or v == "breakdown"}
@@ -187,8 +206,6 @@ def run(args: argparse.Namespace) -> int:
         _views(report, args, probe)
         if args.miller is not None:
             report.millers = _millers(report, args.miller)
-    if args.ft is not None:
-        report.transitions = _transitions(original, options, args.ft)
     if args.json:
         return _print_json(report, args, at)
     if args.latex:
@@ -357,6 +374,7 @@ def _print_text(report: Report, args: argparse.Namespace, at: list[float]) -> No
     h = report.h
     if h is not None:
         _print_h(report, shown, with_number)
+        _print_groups(report)
         if report.mid is not None and report.split.high and report.split.low:
             m = report.mid
             group = ("device capacitances" if _devices_in(report.split.high, report)
@@ -374,11 +392,28 @@ def _print_text(report: Report, args: argparse.Namespace, at: list[float]) -> No
         _print_transition(report, t, shown)
     if betas:
         print(f"(with {', '.join(relation(b) for b in sorted(betas))})")
+    if report.numbers is not None and h is not None and not _has_numbers(h, values):
+        missing = sorted(str(g) for g in h.generators if str(g) != "s" and str(g) not in values)
+        print(f"(no numbers for {', '.join(missing)}: --subs gives them, or --bias ngspice "
+              "reads a model card's capacitances)")
     warnings = report.numbers.warnings if report.numbers else []
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     if report.numbers and report.numbers.assumed:
         print(f"(assumed: {', '.join(report.numbers.assumed)})")
+
+
+def _print_groups(report: Report) -> None:
+    """Say how the capacitors were grouped, wherever a netlist capacitor was placed."""
+    split = report.split
+    netlist = [n for n in split.high + split.low if not split.circuit.element(n).origin]
+    if not netlist:
+        return
+    def names(group: tuple[str, ...]) -> str:
+        return ", ".join(_short(n, report) for n in group) or "none"
+
+    print(f"capacitor groups: high-frequency {names(split.high)}; low-frequency "
+          f"{names(split.low)} (--hf and --lf move one)")
 
 
 def _devices_in(names: tuple[str, ...], report: Report) -> bool:
@@ -432,6 +467,21 @@ def _table(rows: list[tuple[str, ...]]) -> None:
         print("  " + "  ".join(x.ljust(w) for x, w in zip(r, widths, strict=True)).rstrip())
 
 
+def _share(part: float | None, total: float | None) -> str:
+    if not total or part is None:
+        return ""
+    x = 100 * part / total
+    return "<1 %" if 0 < abs(x) < 0.5 else f"{x:.0f} %"
+
+
+#: A formula wider than this does not go in a table (--json and --exact give it).
+CELL = 72
+
+
+def _cell(text: str) -> str:
+    return text if len(text) <= CELL else "(long: --json)"
+
+
 def _ohms(r: RationalFunction, values: dict) -> str:
     if r.is_infinite:
         return "oo"
@@ -449,8 +499,8 @@ def _print_high(report: Report, shown) -> None:
     total = sum(taus) if all(t is not None and math.isfinite(t) for t in taus) else None
     rows = [("element", "sees R =", "R", "tau = R·C", "share of b1")]
     for tc, tau in zip(report.open_tc, taus, strict=True):
-        share = f"{100 * tau / total:.0f} %" if total else ""
-        rows.append((_element_name(tc), shown(tc.resistance), _ohms(tc.resistance, values),
+        share = _share(tau, total)
+        rows.append((_element_name(tc), _cell(shown(tc.resistance)), _ohms(tc.resistance, values),
                      eng(tau, "s") if tau is not None else "", share))
     _table(rows)
     hh = report.high_h
@@ -573,8 +623,8 @@ def _print_low(report: Report, shown) -> None:
     total = sum(rates) if all(r is not None for r in rates) else None
     rows = [("element", "sees R =", "R", "tau = R·C", "1/(2π·tau)", "share of f_L")]
     for tc, tau, rate in zip(report.short_tc, taus, rates, strict=True):
-        share = f"{100 * rate / total:.0f} %" if total else ""
-        rows.append((_element_name(tc), shown(tc.resistance), _ohms(tc.resistance, values),
+        share = _share(rate, total)
+        rows.append((_element_name(tc), _cell(shown(tc.resistance)), _ohms(tc.resistance, values),
                      eng(tau, "s") if tau is not None else "",
                      eng(rate, "Hz") if rate else "", share))
     _table(rows)
@@ -620,9 +670,9 @@ def _print_miller(report: Report, m, shown) -> None:
     if pole is not None:
         line = (f"  input pole ≈ 1/(R·C_in) = {pole:.4g} rad/s ({eng(pole / TWO_PI, 'Hz')}), "
                 f"R = {shown(m.resistance)}")
-        exact = _slowest_pole(report)
+        exact = _nearest_pole(report, pole)
         if exact is not None:
-            line += f"; exact dominant pole {exact:.4g} rad/s ({_error(pole, abs(exact))})"
+            line += f"; nearest exact pole {exact:.4g} rad/s ({_error(pole, abs(exact))})"
         print(line)
     zs = m.zero()
     if zs:
@@ -639,12 +689,16 @@ def _miller_c(m, values: dict, k: float) -> float | None:
     return sum(shunt) + c * (1 - k)
 
 
-def _slowest_pole(report: Report) -> float | None:
+def _nearest_pole(report: Report, estimate: float) -> float | None:
+    """The exact pole (of the high-frequency view) nearest the estimate on a log scale."""
     if report.high_h is None or not _has_numbers(report.high_h, report.values):
         return None
     _, den = s_polynomials(report.high_h, report.values)
     poles = [r for r in roots_of(den) if r.s != 0]
-    return poles[0].s.real if poles else None
+    if not poles:
+        return None
+    best = min(poles, key=lambda r: abs(math.log(abs(r.s) / estimate)))
+    return best.s.real
 
 
 def _zero_number(m, values: dict) -> str:
