@@ -799,6 +799,22 @@ class StepResponse:
                 return None
         return value
 
+    def fastest(self) -> float | None:
+        """The shortest time constant 1/|Re p| among the decaying terms (s)."""
+        rates = [abs(p.real) for p, _, _ in self.terms if p.real < 0]
+        return 1 / max(rates) if rates else None
+
+    def times(self, t_end: float, points: int) -> list[float]:
+        """Sample times from 0 to t_end: evenly spaced, and geometrically from a twentieth of
+        the fastest time constant, so a fast edge is seen even when slow terms set t_end."""
+        even = [t_end * i / (points - 1) for i in range(points)]
+        fast = self.fastest()
+        if not fast or fast / 20 >= t_end / points:
+            return even
+        a, b = math.log(fast / 20), math.log(t_end)
+        geometric = [math.exp(a + (b - a) * i / (points - 1)) for i in range(points)]
+        return sorted(set(even + geometric))
+
     def slowest(self) -> float | None:
         """The longest time constant 1/|Re p| among the decaying terms (s)."""
         rates = [abs(p.real) for p, _, _ in self.terms if p.real < 0]
@@ -854,7 +870,7 @@ def step_metrics(y: StepResponse, t_end: float | None = None, points: int = 4000
     final = y.final
     slow = y.slowest()
     t_end = t_end or (7 * slow if slow else 1.0)
-    ts = [t_end * i / (points - 1) for i in range(points)]
+    ts = y.times(t_end, points)
     ys = [y(t) for t in ts]
     out: dict[str, float | None] = {"final": final, "t_end": t_end, "rise_time": None,
                                     "overshoot": None, "peak": max(ys, key=abs)}
@@ -863,7 +879,7 @@ def step_metrics(y: StepResponse, t_end: float | None = None, points: int = 4000
     sign = 1 if final > 0 else -1
 
     def first(level: float) -> float | None:
-        for i in range(1, points):
+        for i in range(1, len(ts)):
             if sign * ys[i] >= sign * level * final:
                 lo, hi = ts[i - 1], ts[i]
                 for _ in range(60):  # bisection on the analytic response

@@ -783,6 +783,8 @@ def _plots(report: Report, args: argparse.Namespace, span: list[float] | None) -
             parts.append(f"overshoot {metrics['overshoot']:.3g} %")
         if metrics["final"] is not None:
             parts.append(f"final value {metrics['final']:.6g}")
+        if not metrics["final"]:
+            parts.append(f"peak {metrics['peak']:.6g}")
         print(f"(step response written to {args.step}"
               + (f": {', '.join(parts)})" if parts else ")"))
 

@@ -154,7 +154,11 @@ def step(h: RationalFunction, values: Mapping | None = None, *, t: float | None 
     metrics = step_metrics(y, t)
     t_end = metrics["t_end"]
     scale, unit = _time_unit(t_end)
-    ts = [t_end * i / (points - 1) for i in range(points)]
+    fast, slow = y.fastest(), y.slowest()
+    spread = t is None and fast and slow and slow / fast > 1e3  # fast edge and slow tail
+    ts = y.times(t_end, points)
+    if spread:
+        ts = [x for x in ts if x > 0]
     fig, (ax,) = _figure(1)
     for k, (name, r) in enumerate([(label, h)] + _pairs(compare)):
         yr = y if k == 0 else step_response(r, values)
@@ -172,7 +176,12 @@ def step(h: RationalFunction, values: Mapping | None = None, *, t: float | None 
     if text:
         ax.text(0.98, 0.5, "\n".join(text), transform=ax.transAxes, ha="right", va="center",
                 fontsize="small", bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "0.8"})
-    ax.set_xlabel(f"t ({unit})")
+    if spread:
+        ax.set_xscale("log")
+        ax.set_xlabel(f"t ({unit}, log scale: time constants from {eng(fast, 's')} to "
+                      f"{eng(slow, 's')})")
+    else:
+        ax.set_xlabel(f"t ({unit})")
     ax.set_ylabel("output for a unit step")
     ax.grid(True, alpha=0.3)
     ax.legend(loc="best", fontsize="small")
