@@ -593,3 +593,15 @@ def test_tf_ft_alone_with_numbers(tmp_path, capsys):
     line = next(x for x in out.splitlines() if "exact f_T" in x)
     assert line.endswith(f"= {hand / 1e6:.3g} MHz")
     assert "f_β = 5.79 MHz" in out  # 1/(2π·2.5k·11p)
+
+
+def test_a_bare_transistor_with_numbers_for_the_resistors_stays_a_transistor(tmp_path, capsys):
+    """No DC source anywhere: a small-signal schematic, not a transistor cut off at zero bias.
+    The gain stays -g_m R_L' r_π/(r_π + R_s) at R_s = 1k, R_L = 5k (and says why no Q-point)."""
+    path = tmp_path / "ce.cir"
+    path.write_text(CE + ".param Rs=1k RL=5k\n")
+    for fmt in ([], ["--latex"]):
+        code, out, err = run_cli(capsys, "tf", str(path), "--source", "Vs", "--output", "c",
+                                 "--include", "caps", *fmt)
+        assert code == 0 and "no DC source, so no Q-point" in err
+        assert ("-cmu1/gm1" in out) if not fmt else (r"g_{m1}" in out)

@@ -59,7 +59,12 @@ def numbers_at_the_end(circuit: Circuit, extra: Mapping[str, object] | None = No
     given = set(values)
     out = Numbers(values)
     missing = _missing(circuit, values, need)
-    if circuit.devices() and missing:
+    if circuit.devices() and missing and not _has_supply(circuit):
+        # a small-signal schematic (a bare Q1 between Rs and RL): nothing biases the devices,
+        # so there is no Q-point to find, and "cut off" would be a misreading
+        out.warnings.append("the netlist has no DC source, so no Q-point: the devices' "
+                            "small-signal parameters stay symbols (--subs gives numbers)")
+    elif circuit.devices() and missing:
         try:
             op = operating_point(circuit, method, user)
         except SymsigError as exc:
@@ -96,6 +101,12 @@ def device_symbols(circuit: Circuit) -> set[str]:
         if d.kind in "QD":
             names.add("VT")
     return names
+
+
+def _has_supply(circuit: Circuit) -> bool:
+    """Some independent source has a DC part (a 0 V ammeter does not count)."""
+    return any(e.kind in "VI" and e.value is not None and e.value != 0
+               for e in circuit.elements)
 
 
 def _missing(circuit: Circuit, values: Mapping[str, object], need: Iterable[str] | None

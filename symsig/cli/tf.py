@@ -209,7 +209,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         return _print_json(report, args, at)
     if args.latex:
-        return _print_latex(report)
+        code = _print_latex(report)
+        for w in report.numbers.warnings if report.numbers else []:
+            print(f"warning: {w}", file=sys.stderr)
+        return code
     _print_text(report, args, at)
     _plots(report, args, span)
     return 0
