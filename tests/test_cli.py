@@ -133,3 +133,14 @@ def test_kept_capacitors_give_h_of_s_that_tends_to_the_mid_band_gain(capsys):
     mid_band, _, _ = hand_ce_bias()  # all capacitors shorted
     assert float(sympy.limit(h, s, sympy.oo)) == pytest.approx(mid_band, rel=1e-5)
     assert sympy.limit(h, s, 0) == 0  # coupling capacitors block DC
+
+
+def test_version_is_the_installed_distributions():
+    import subprocess
+    import sys
+    from importlib.metadata import version
+
+    proc = subprocess.run([sys.executable, "-m", "symsig", "--version"], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == f"symsig {version('symsig')}"

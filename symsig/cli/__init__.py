@@ -28,10 +28,21 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="symsig", description="Exact small-signal formulas from SPICE-like netlists.")
+    parser.add_argument("--version", action="version", version=f"symsig {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     for command in (analyze, op, twoport, tf, check, derive, draw, export):
         command.register(sub)
     return parser
+
+
+def _version() -> str:
+    """The installed distribution's version (a checkout without an install says so)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("symsig")
+    except PackageNotFoundError:
+        return "(not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
