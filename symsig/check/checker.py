@@ -198,7 +198,10 @@ class Checker:
             raise AnswerError(f"expected must be a string, a SymPy expression or a "
                               f"RationalFunction, not {type(expected).__name__}")
         self.expected_names = own
-        self.vocab = Vocabulary((given or set()) | own, allow_unknown, relations)
+        # a circuit names h_fe1 … for every BJT (for --model h); a typed h_fe is that symbol
+        # only where the result is in h-parameters, and β otherwise
+        given = {n for n in (given or set()) if n in own or not _h_parameter(n)}
+        self.vocab = Vocabulary(given | own, allow_unknown, relations)
         self.size, self.seed = points, seed
         self.auto_limits, self.diagnose = auto_limits, diagnose
         self.tolerance = tolerance
@@ -794,3 +797,5 @@ def _percent(x: float) -> str:
     return f"{100 * x:.3g} %" if x < 10 else f"{x:.3g}×"
 
 
+def _h_parameter(name: str) -> bool:
+    return name[:3] in ("hie", "hre", "hfe", "hoe")

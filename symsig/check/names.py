@@ -226,6 +226,10 @@ class Vocabulary:
             return "sym", key
         if key == "pi":
             return "const", "pi"
+        if key in ("hie", "hre", "hfe", "hoe"):  # an h-model result's own h_fe before β
+            own = [n for n in self.known if n.startswith(key)]
+            if len(own) == 1:
+                return "sym", own[0]
         if key == "VT" and self.relations and any(
                 kind in ("bjt", "transistor") for kind in self.families.values()):
             return "sym", "VT"  # the thermal voltage of I_C = g_m V_T

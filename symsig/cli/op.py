@@ -7,8 +7,12 @@ import json
 import math
 import sys
 
+import sympy
+
 from ..bias import METHODS, operating_point
-from ..circuit.netlist import parse
+from ..bias.dc import card_values
+from ..circuit.netlist import Circuit, parse
+from ..devices import MODEL_NAMES, h_parameter_values, h_relations
 from ..forms.text import exact_text
 from .common import bias_option, parse_subs, read_netlist
 
@@ -19,6 +23,9 @@ def register(sub) -> None:
     bias_option(o)
     o.add_argument("--method", dest="bias", choices=METHODS, help=argparse.SUPPRESS)
     o.add_argument("--subs", help="numbers: NAME=VALUE,NAME=VALUE")
+    o.add_argument("--model", default="hybrid-pi", type=str.lower,
+                   choices=[m.lower() for m in MODEL_NAMES],
+                   help="h also prints each BJT's common-emitter h-parameters at its Q-point")
     o.add_argument("--json", action="store_true", help="one JSON object")
     o.set_defaults(run=run)
 
@@ -33,22 +40,28 @@ def run(args: argparse.Namespace) -> int:
         quantities = {**{k + own: v for k, v in d.bias.items()}, **d.small_signal}
         for name in d.numeric:
             quantities.setdefault(name, None)
-        report.append((d, quantities))
+        h = _h_parameters(circuit, d, subs) if args.model == "h" else {}
+        report.append((d, quantities, h))
     if args.json:
         out = {"method": op.method, "devices": {}, "warnings": op.warnings,
                "assumed": op.assumed}
-        for d, _ in report:
+        for d, _, h in report:
             out["devices"][d.name] = {
                 "type": d.type, "region": d.region, "region_assumed": d.assumed,
                 "bias": {k: exact_text(v) for k, v in d.bias.items()},
                 "small_signal": {k: exact_text(v) for k, v in d.small_signal.items()},
                 "numeric": {k: _json_number(v) for k, v in d.numeric.items()},
             }
+            if h:
+                out["devices"][d.name]["h_parameters"] = {
+                    k: exact_text(rel) for k, (rel, _) in h.items()}
+                out["devices"][d.name]["numeric"].update(
+                    {k: _json_number(v) for k, (_, v) in h.items() if v is not None})
         print(json.dumps(out, indent=2))
         return 0
     if op.method != "constant-vbe":
         print(f"(bias: {op.method})")
-    for d, quantities in report:
+    for d, quantities, h in report:
         print(f"{d.name} ({d.type}): {d.region_text}")
         for name, expr in quantities.items():
             parts = [name]
@@ -60,11 +73,39 @@ def run(args: argparse.Namespace) -> int:
             elif expr is not None and expr.is_number:
                 parts.append(_engineering(float(expr), name) if expr.is_finite else "oo")
             print("  " + " = ".join(parts))
+        if h:
+            print("  h-parameters (common emitter, from the hybrid-pi model):")
+        for name, (rel, number) in h.items():
+            parts = [name, str(rel)]
+            if number is not None:
+                parts.append(_engineering(number, name))
+            why = "  (the hybrid-pi model has no r_mu)" if rel == 0 else ""
+            print("    " + " = ".join(parts[:2] if rel == 0 else parts) + why)
     for w in op.warnings:
         print(f"warning: {w}", file=sys.stderr)
     if op.assumed:
         print(f"(assumed: {', '.join(op.assumed)})")
     return 0
+
+
+def _h_parameters(circuit: Circuit, d, subs: dict) -> dict[str, tuple[sympy.Expr, float | None]]:
+    """A BJT's h-parameters at its Q-point: name -> (the relation to its hybrid-π symbols,
+    the number when the Q-point has one). r_x counts in h_ie when a number gives it (RB)."""
+    device = circuit.find(d.name)
+    if device is None or device.kind != "Q":
+        return {}
+    suffix = circuit.symbol_suffix(device)
+    known = {**{k: v for k, v in card_values(circuit).items() if v.is_number}, **subs,
+             **{k: sympy.oo if v == float("inf") else sympy.Float(v, 17)
+                for k, v in d.numeric.items() if v == v}}
+    rels = h_relations(device, suffix, rx=f"rx{suffix}" in known)
+    numbers = h_parameter_values({k: v for k, v in known.items() if not k.startswith("h")},
+                                 suffix)
+    out = {}
+    for sym, rel in rels.items():
+        value = numbers.get(sym.name)
+        out[sym.name] = (rel, float(value) if value is not None else None)
+    return out
 
 
 def _json_number(value: float) -> str:
@@ -73,7 +114,8 @@ def _json_number(value: float) -> str:
 
 def _engineering(value: float, name: str) -> str:
     """1.23456 mA, 4.7 kohm: six significant digits with an SI prefix and the unit."""
-    unit = next((u for stem, u in (("gm", "S"), ("r", "ohm"), ("I", "A"), ("V", "V"))
+    unit = next((u for stem, u in (("gm", "S"), ("r", "ohm"), ("I", "A"), ("V", "V"),
+                                   ("hie", "ohm"), ("hoe", "S"))
                  if name.startswith(stem)), "")
     if not math.isfinite(value):
         return "oo" if value > 0 else str(value)

@@ -17,33 +17,48 @@ from ..circuit.netlist import Element
 from ..circuit.values import symbol
 from ..errors import NetlistError
 
-MODEL_NAMES = ("hybrid-pi", "hybrid-pi-beta", "T")
-PARTS = ("ro", "rx", "caps", "gmb")
+MODEL_NAMES = ("hybrid-pi", "hybrid-pi-beta", "T", "h")
+PARTS = ("ro", "rx", "caps", "gmb", "hre", "hoe")
+#: Parts only the h-parameter model has: the reverse voltage ratio and the output admittance.
+H_PARTS = ("hre", "hoe")
 
 
 @dataclass(frozen=True)
 class Options:
-    """Which model and which optional parts. Default: hybrid-π with r_o, no r_x, no caps."""
+    """Which model and which optional parts. Default: hybrid-π with r_o, no r_x, no caps.
+
+    `hre` and `hoe` belong to the h model (`model="h"`), whose BJT is the full common-emitter
+    h-parameter two-port by default; dropping both leaves the seed's h_ie and h_fe·i_b."""
 
     model: str = "hybrid-pi"
     ro: bool = True
     rx: bool = False
     caps: bool = False
     gmb: bool = True
+    hre: bool = True
+    hoe: bool = True
 
     @classmethod
     def build(cls, model: str = "hybrid-pi", include: Iterable[str] = (),
               exclude: Iterable[str] = ()) -> Options:
-        """From the CLI words: --model hybrid-pi|hybrid-pi-beta|T, --include rx, --exclude gmb."""
+        """From the CLI words: --model hybrid-pi|hybrid-pi-beta|T|h, --include rx,
+        --exclude gmb (with --model h: --exclude hre,hoe)."""
         chosen = {m.lower(): m for m in MODEL_NAMES}.get(model.lower())
         if chosen is None:
             raise NetlistError(f"unknown device model {model!r}: one of {', '.join(MODEL_NAMES)}")
         opts = cls(model=chosen)
         for words, on in ((include, True), (exclude, False)):
             for word in words:
-                if word.lower() not in PARTS:
+                part = word.lower()
+                if part not in PARTS:
                     raise NetlistError(f"unknown model part {word!r}: one of {', '.join(PARTS)}")
-                opts = replace(opts, **{word.lower(): on})
+                if part in H_PARTS and chosen != "h":
+                    raise NetlistError(f"{part} is a part of the h-parameter model: add "
+                                       "--model h")
+                if part == "rx" and on and chosen == "h":
+                    raise NetlistError("rx: the h model's h_ie already holds the base "
+                                       "resistance (h_ie = r_x + r_pi)")
+                opts = replace(opts, **{part: on})
         return opts
 
 
@@ -51,7 +66,8 @@ class Options:
 _PARTS = {"Rpi": "r_pi", "Gm": "g_m source", "Ro": "r_o", "Rx": "r_x", "Re": "r_e",
           "Vib": "base-current sense", "Fb": "beta*i_b source", "Rgm": "1/g_m",
           "Gmb": "g_mb source", "Cgs": "C_gs", "Cgd": "C_gd", "Cdb": "C_db", "Csb": "C_sb",
-          "Rd": "r_d", "Rz": "r_z", "Cpi": "C_pi", "Cmu": "C_mu", "Cd": "C_d"}
+          "Rd": "r_d", "Rz": "r_z", "Cpi": "C_pi", "Cmu": "C_mu", "Cd": "C_d",
+          "Rie": "h_ie", "Ere": "h_re*v_ce source", "Ffe": "h_fe*i_b source", "Roe": "1/h_oe"}
 #: Regions in which a device conducts no signal at all: its model is an open circuit.
 OFF_REGIONS = frozenset({"cutoff", "off", "reverse"})
 
@@ -155,3 +171,7 @@ def to_common_basis(expr: sympy.Expr, devices: Iterable[Element] | None = None
                          S("re"): S("beta") / ((S("beta") + 1) * S("gm")),
                          S("alpha"): S("beta") / (S("beta") + 1)})
     return sympy.cancel(expr.xreplace(subs))
+
+
+# the h model's relations, re-exported (imported last: bjt needs Namer and Options above)
+from .bjt import H_STEMS, h_parameter_values, h_relations  # noqa: E402, F401
