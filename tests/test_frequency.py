@@ -573,7 +573,7 @@ def test_tf_groups_small_capacitors_high_and_the_user_moves_them(tmp_path, capsy
     code, out, _ = run_cli(capsys, "tf", str(path), "--source", "Vs", "--output", "out",
                            "--include", "caps")
     assert code == 0
-    assert "capacitor groups: high-frequency cpi1, cmu1, CL; low-frequency C1, CE, C2" in out
+    assert "groups: high-frequency cpi1, cmu1, CL; low-frequency C1, CE, C2" in out
     code, out, _ = run_cli(capsys, "tf", str(path), "--source", "Vs", "--output", "out",
                            "--include", "caps", "--lf", "CL", "--hf", "C2")
     assert "high-frequency cpi1, cmu1, C2; low-frequency C1, CE, CL" in out
@@ -605,3 +605,22 @@ def test_a_bare_transistor_with_numbers_for_the_resistors_stays_a_transistor(tmp
                                  "--include", "caps", *fmt)
         assert code == 0 and "no DC source, so no Q-point" in err
         assert ("-cmu1/gm1" in out) if not fmt else (r"g_{m1}" in out)
+
+
+def test_mid_band_keeps_the_capacitors_inside_a_subcircuit():
+    """An op-amp macromodel's pole capacitor is part of the op-amp, not a coupling capacitor:
+    at mid-band (capacitors shorted) a follower built from it is still 1/(1 + s·RC/(A + 1))."""
+    text = """follower from a one-pole op-amp macromodel
+Vs in 0 AC 1
+X1 in out out opamp
+.subckt opamp p n o
+G1 0 x p n {A/R}
+R1 x 0 R
+C1 x 0 C
+E1 o 0 x 0 1
+.ends
+"""
+    circuit = small_signal(parse(text), capacitors="short")
+    h = transfer(circuit, "out", "Vs")
+    A, R, C = P("A"), P("R"), P("C")
+    assert equal(h.expr, A / (A + 1 + s * R * C))

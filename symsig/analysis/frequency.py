@@ -434,6 +434,10 @@ def _linear_only(circuit: Circuit) -> None:
     if circuit.devices():
         raise AnalysisError("time constants are taken on a small-signal circuit: build it "
                             "first with small_signal(circuit, Options(caps=True), ...)")
+    coupled = [e.name for e in circuit.elements if e.kind == "K"]
+    if coupled:  # an inductor's zero or infinite value means nothing while it is coupled
+        raise AnalysisError(f"time constants are not defined for coupled inductors "
+                            f"({', '.join(coupled)}); H(s), its poles and corners are exact")
 
 
 def open_circuit_time_constants(circuit: Circuit) -> list[TimeConstant]:

@@ -3,6 +3,13 @@
 The language is data: `GRAMMAR` has one row per element letter saying how many nodes it takes and
 what follows them, and one small parser reads every row. A `Circuit` is an immutable tuple of
 `Element`s; the Python builder methods (`Circuit().R(...)`) make the same values as the parser.
+Files are read by `files` (includes), subcircuits expanded by `subckt`, the instance parameters
+other tools write handled by `dialects`, and `K` lines' mutual inductances by `coupling`.
+
+Elements of a subcircuit instance keep SPICE's dotted names (`X1.R1`, `X1.X2.Q3`): an element's
+kind is the letter of its own name after the instance path, and a device's symbols take, after
+its stem, what follows that letter and then the path: `X1.Q1` -> `gm1_X1`, `X1.X2.M3` ->
+`gm3_X1_X2` (DESIGN §2 with the instance path; LaTeX g_{m1,X1}).
 """
 
 from __future__ import annotations
@@ -15,6 +22,10 @@ from functools import cached_property
 import sympy
 
 from ..errors import NetlistError
+from . import coupling, dialects
+from .files import Place
+from .files import read as read_files
+from .subckt import MAX_DEFINITION_NESTING, Body, Definition, Instance, flatten
 from .values import RESERVED, parse_value, resolve, to_expr
 
 GROUND = "0"
@@ -45,6 +56,8 @@ GRAMMAR: dict[str, Row] = {
     "M": Row("MOSFET", 3, "model", optional_nodes=1),
     "D": Row("diode", 2, "model"),
     "O": Row("ideal op-amp", 3, "none"),
+    "K": Row("inductor coupling", 0, "inductors"),
+    "T": Row("ideal transformer", 4, "value"),
 }
 
 # Every small-signal and bias symbol a device owns is a stem + the name after its letter.
@@ -69,19 +82,27 @@ VOLTAGE_KINDS = frozenset("VEHO")
 #: Independent sources.
 SOURCE_KINDS = frozenset("VI")
 
-# Analysis and output commands of SPICE files that mean nothing to a symbolic analysis.
+# Analysis and output commands of SPICE files (ngspice, LTspice, KiCad) that mean nothing to a
+# symbolic small-signal analysis: read and ignored, each with a note.
 _IGNORED_COMMANDS = {
-    ".end", ".ac", ".op", ".tran", ".dc", ".noise", ".tf", ".print", ".plot", ".probe",
-    ".options", ".option", ".save", ".meas", ".measure", ".backanno", ".temp", ".ic",
-    ".nodeset", ".title", ".global", ".lib", ".model", ".match",
+    ".ac", ".op", ".tran", ".dc", ".noise", ".tf", ".print", ".plot", ".probe", ".options",
+    ".option", ".opt", ".save", ".meas", ".measure", ".backanno", ".temp", ".ic", ".nodeset",
+    ".four", ".fourier", ".sens", ".pz", ".disto", ".step", ".wave", ".net", ".width",
+    ".csparam", ".loadbias", ".savebias", ".ferret", ".sp", ".spinit",
 }
+# Commands that would change the circuit and that symsig cannot read: an error, not a guess.
+_UNSUPPORTED_COMMANDS = {".func": "user functions", ".if": "conditional netlists",
+                         ".elseif": "conditional netlists", ".else": "conditional netlists",
+                         ".endif": "conditional netlists", ".machine": "state machines",
+                         ".model_b": "behavioural models", ".connect": ".connect"}
 # Commands that change a simulator's operating point: kept for the ngspice bridge.
-_SIMULATOR_OPTIONS = {".options", ".option", ".temp"}
+_SIMULATOR_OPTIONS = {".options", ".option", ".opt", ".temp"}
 # Words of a source line: keywords, and SPICE's large-signal time functions (no AC part).
 _SOURCE_KEYWORDS = {"dc", "ac"}
-_TIME_FUNCTIONS = {"sin", "pulse", "exp", "pwl", "sffm", "am", "trnoise", "trrandom"}
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_NODE_NAME = re.compile(r"[\w.+\-#:\[\]<>!$%&|/]+")
+_TIME_FUNCTIONS = {"sin", "sine", "pulse", "exp", "pwl", "sffm", "am", "trnoise", "trrandom"}
+# KiCad writes nets as Net-(R1-Pad2) and /sheet/net: parentheses are allowed, balanced
+_NODE_NAME = re.compile(r"[\w.+\-#:\[\]<>!$%&|/]+(?:\([\w.+\-#:\[\]<>!$%&|/]*\)"
+                        r"[\w.+\-#:\[\]<>!$%&|/]*)*")
 _TOKEN = re.compile(r"\{[^}]*\}|[^\s{(=]+\([^)]*\)|[^\s=]+|=")
 
 
@@ -106,10 +127,34 @@ class Element:
     # What the user wrote that this element stands for, when symsig made it (a device's model
     # part, a test source): messages say "Q1's base-emitter junction", never "Vbe_Q1".
     origin: str | None = None
+    coupled: tuple[str, ...] = ()  # a K line: the inductors it couples
+    source: str | None = None  # "part.cir line 2": where an included file wrote it
+
+    @property
+    def local(self) -> str:
+        """The name inside its subcircuit instance: `R1` for `X1.X2.R1`."""
+        return _split_name(self.name)[1]
+
+    @property
+    def path(self) -> str:
+        """The subcircuit instance path: `X1.X2` for `X1.X2.R1` ("" at the top)."""
+        return _split_name(self.name)[0]
 
     @property
     def kind(self) -> str:
-        return self.name[0].upper()
+        name = self.name
+        if name[0] not in "xX" or "." not in name:  # the common case, kept fast
+            return name[0].upper()
+        return (self.local or name)[0].upper()
+
+    @property
+    def suffix(self) -> str:
+        """What this element's symbols end in (DESIGN §2): the name after its letter (`Q1` ->
+        `1`), then the instance path (`X1.Q1` -> `1_X1`), as a symbol-safe name."""
+        path, local = _split_name(self.name)
+        if not path:
+            return self.name[1:]
+        return re.sub(r"\W", "_", local[1:] + "_" + path.replace(".", "_"))
 
     @property
     def what(self) -> str:
@@ -122,11 +167,14 @@ class Element:
 
     def where(self) -> str:
         """How an error message points at this element."""
-        return f"line {self.line}: {self.label}" if self.line is not None else self.label
+        label = f"{self.label} ({self.source})" if self.source else self.label
+        return f"line {self.line}: {label}" if self.line is not None else label
 
     def netlist_line(self) -> str:
         parts = [self.name, *self.nodes]
-        if self.kind in DEVICE_KINDS:
+        if self.kind == "K":
+            parts = [self.name, *self.coupled, show(self.value)]
+        elif self.kind in DEVICE_KINDS:
             parts += [self.model] if self.model else []
             parts += [f"{k}={show(v)}" for k, v in self.params]
         elif self.kind == "O":
@@ -165,6 +213,18 @@ def _node(name: str) -> str:
     return GROUND if name in _GROUND_NAMES else name
 
 
+def _split_name(name: str) -> tuple[str, str]:
+    """(instance path, local name) of an element name: `X1.X2.R1` -> (`X1.X2`, `R1`). The
+    path is the leading dotted parts that name instances (X...), as long as a name is left."""
+    if "." not in name or name[0] not in "xX":
+        return "", name
+    parts = name.split(".")
+    i = 0
+    while i < len(parts) - 1 and parts[i][:1] in ("x", "X"):
+        i += 1
+    return ".".join(parts[:i]), ".".join(parts[i:])
+
+
 @dataclass(frozen=True)
 class Circuit:
     """An immutable linear circuit: elements in netlist order, `.param` values and a title."""
@@ -178,6 +238,8 @@ class Circuit:
     matches: Mapping[str, str] = field(default_factory=dict)
     # .options/.temp lines, kept for a simulator (they change its operating point)
     spice_options: tuple[str, ...] = ()
+    # what reading skipped, one line each ("line 12: .tran ignored ..."), for a front end to show
+    notes: tuple[str, ...] = ()
 
     # -- queries ---------------------------------------------------------------------------
     def nodes(self) -> list[str]:
@@ -228,7 +290,10 @@ class Circuit:
         """What a device's small-signal symbols end in: its own name after the letter (Q1 ->
         gm1), or that of the device it is matched to (`.match Q1 Q2`: Q2 -> gm1)."""
         leader = self.matches.get(device.name.lower())
-        return (leader or device.name)[1:]
+        if leader is None:
+            return device.suffix
+        found = self.find(leader)
+        return found.suffix if found is not None else leader[1:]
 
     def element(self, name: str) -> Element:
         e = self.find(name)
@@ -266,6 +331,11 @@ class Circuit:
         for e in self.elements:
             if e.name.lower() in drop:
                 continue
+            if e.kind == "K" and any(x.lower() in drop for x in e.coupled):
+                left = tuple(x for x in e.coupled if x.lower() not in drop)
+                if len(left) < 2:
+                    continue  # an inductor it coupled is gone: nothing left to couple
+                e = replace(e, coupled=left, nodes=self._coupled_nodes(left))
             if e.control is not None and e.control.lower() in drop:
                 # the sensing source is open now, so its current is zero: an F source gives
                 # no current (gone), an H source no voltage (a 0 V short)
@@ -274,13 +344,35 @@ class Circuit:
                 e = Element(self.fresh_name(f"V{e.name}"), e.nodes, sympy.Integer(0),
                             sympy.Integer(0), line=e.line, origin=e.label)
             kept.append(e)
-        return replace(self, elements=tuple(kept))
+        out = replace(self, elements=tuple(kept))
+        if any(e.kind == "K" for e in self.elements):
+            out = out._with_couplings(self._relation_names())
+        return out
 
     def replace(self, name: str, **changes) -> Circuit:
         """This circuit with one element's fields changed (e.g. value=0)."""
         old = self.element(name)
         new = replace(old, **changes)
-        return replace(self, elements=tuple(new if e is old else e for e in self.elements))
+        out = replace(self, elements=tuple(new if e is old else e for e in self.elements))
+        if old.kind in "KL":  # a mutual inductance's relation follows its values
+            out = out._with_couplings()
+        return out
+
+    def _coupled_nodes(self, inductors: Iterable[str]) -> tuple[str, ...]:
+        return tuple(n for x in inductors for n in self.element(x).nodes)
+
+    def _with_couplings(self, old: Iterable[str] = ()) -> Circuit:
+        """This circuit with the relations M = k·√(L1·L2) of its symbolic mutual inductances
+        among its parameters (see `coupling`), and without those of couplings (`old` names)
+        that are gone."""
+        stale = self._relation_names() | set(old)
+        params = {k: v for k, v in self.params.items() if k not in stale}
+        params.update(coupling.relations(self))
+        return replace(self, params=params)
+
+    def _relation_names(self) -> set[str]:
+        return {name for e in self.elements if e.kind == "K"
+                for _, _, name in coupling.pairs(e)}
 
     def with_params(self, **params) -> Circuit:
         merged = dict(self.params)
@@ -292,8 +384,10 @@ class Circuit:
         lines = [f"* {self.title}" if self.title else "* symsig circuit"]
         lines += [e.netlist_line() for e in self.elements]
         lines += [m.card() for m in self.models.values()]
+        derived = coupling.relations(self)
         for k, v in self.params.items():
-            lines.append(f".param {k}={show(v)}")
+            if derived.get(k) != v:  # a mutual inductance's relation is the K line's to give
+                lines.append(f".param {k}={show(v)}")
         for follower, leader in self.matches.items():
             lines.append(f".match {leader} {self.element(follower).name}")
         lines += self.spice_options
@@ -346,6 +440,43 @@ class Circuit:
         _check_letter(name, "O")
         return self.add(Element(name, tuple(map(_node, (out, inp, inn)))))
 
+    def K(self, name: str, *inductors_and_k: object) -> Circuit:  # noqa: N802
+        """Coupled inductors: `K("K1", "L1", "L2", k)`, mutual inductance M = k·√(L1·L2)
+        (the inductors must be in the circuit already)."""
+        _check_letter(name, "K")
+        *inductors, k = inductors_and_k
+        element = Element(name, (), to_expr(k), coupled=tuple(str(x) for x in inductors))
+        _check_coupling(self, element)
+        element = replace(element, nodes=self._coupled_nodes(element.coupled))
+        return self.add(element)._with_couplings()
+
+    def TF(self, name: str, p1: str, n1: str, p2: str, n2: str, ratio: object) -> Circuit:  # noqa: N802
+        """An ideal transformer with turns ratio n = N1/N2 from winding p1-n1 to winding p2-n2:
+        v(p1, n1) = n·v(p2, n2), and the current into p2 is -n times the current into p1."""
+        if not name[:2].upper() == "TF":
+            raise NetlistError(f"an ideal transformer name must start with 'TF': {name!r}")
+        return self.add(Element(name, tuple(map(_node, (p1, n1, p2, n2))), to_expr(ratio)))
+
+    # -- other formats ---------------------------------------------------------------------
+    def to_spice(self, values: Mapping[str, object] | None = None, **options) -> str:
+        """A numeric netlist ngspice runs as it is (see `symsig.circuit.spice_out.to_spice`)."""
+        from .spice_out import to_spice
+
+        return to_spice(self, values, **options)
+
+    def to_lcapy(self, **options):
+        """This circuit as an `lcapy.Circuit` (see `symsig.circuit.lcapy_io`)."""
+        from .lcapy_io import to_lcapy
+
+        return to_lcapy(self, **options)
+
+    @classmethod
+    def from_lcapy(cls, circuit) -> Circuit:
+        """A symsig circuit from an `lcapy.Circuit` (see `symsig.circuit.lcapy_io`)."""
+        from .lcapy_io import from_lcapy
+
+        return from_lcapy(circuit)
+
 
 def _check_letter(name: str, letter: str) -> None:
     if not name or name[0].upper() != letter:
@@ -368,28 +499,6 @@ def _check_braces(content: str, line: int) -> None:
                 raise NetlistError("unbalanced braces: a '}' with no '{' before it", line)
     if depth:
         raise NetlistError("unbalanced braces: a '{' is never closed", line)
-
-
-def _logical_lines(text: str) -> Iterable[tuple[int, str]]:
-    """(line number, text) with comments stripped and `+` continuations joined."""
-    pending: tuple[int, str] | None = None
-    # lines end at \n, \r\n or \r only (str.splitlines would also break at form feeds and
-    # Unicode separators, miscounting lines and reading a comment's tail as an element)
-    for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
-        line = raw.split(";", 1)[0].rstrip()
-        stripped = line.strip()
-        if not stripped or stripped.startswith("*"):
-            continue
-        if stripped.startswith("+"):
-            if pending is None:
-                raise NetlistError("continuation line '+' with nothing to continue", number)
-            pending = (pending[0], pending[1] + " " + stripped[1:])
-            continue
-        if pending is not None:
-            yield pending
-        pending = (number, stripped)
-    if pending is not None:
-        yield pending
 
 
 def _source_parts(name: str, tokens: list[str], line: int) -> tuple[sympy.Expr, sympy.Expr]:
@@ -468,51 +577,112 @@ def _time_function(tokens: list[str], i: int) -> int | None:
     return k  # an unclosed function runs to the end of the line, as SPICE reads it
 
 
-def _element(tokens: list[str], line: int, models: frozenset[str] = frozenset()) -> Element:
-    """One element line; `models` holds the file's .model names (a MOSFET's 4th field is
-    either its body node or its model)."""
+def _letter(name: str) -> str:
+    """The element letter of a name as written: `R1` -> R, a flattened `X1.R1` -> R."""
+    return (_split_name(name)[1] or name)[0].upper()
+
+
+def _flattened(name: str) -> bool:
+    """A name like `X1.R1` written by `Circuit.netlist()` for an element of an instance: an
+    element, not an instance line."""
+    return name[0] in "xX" and "." in name and _letter(name) in GRAMMAR
+
+
+def _element(tokens: list[str], line: int, models: frozenset[str] = frozenset(),
+             note=None) -> list[Element]:
+    """One element line as elements (LTspice's parasitics on a part's line add a few); `models`
+    holds the file's .model names (a MOSFET's 4th field is either its body node or its
+    model)."""
     name = tokens[0]
-    row = GRAMMAR.get(name[0].upper())
+    letter = _letter(name)
+    row = GRAMMAR.get(letter)
     if row is None:
-        raise NetlistError(f"unknown element {name!r} (letter {name[0].upper()!r})", line)
+        raise NetlistError(f"unknown element {name!r} (letter {letter!r})", line)
     for t in tokens[1:]:
         if re.match(r"(poly|value|table)\b", t, re.I) and row.tail != "source":
             raise NetlistError(f"{name}: {t.split('(')[0].upper()} forms are not supported", line)
     if row.tail == "model":
-        return _device(name, row, tokens[1:], line, models)
-    nodes = _nodes(name, row, tokens[1 : 1 + row.nodes], line)
-    rest = tokens[1 + row.nodes :]
+        fields = tokens[1:]
+        plain = [f for f in fields if f != "="]
+        if letter == "Q" and len(plain) - 2 * fields.count("=") == 5 and \
+                fields[4].lower() in models | set(DEVICE_TYPES["Q"]):
+            # c b e substrate MODEL (LTspice writes the substrate node): symsig's BJT models
+            # have no substrate capacitance, so the node changes nothing
+            if note is not None:
+                note(f"{name}: substrate node {fields[3]!r} ignored (no substrate "
+                     "capacitance in the small-signal model)")
+            fields = fields[:3] + fields[4:]
+        return [_device(name, row, fields, line, models)]
+    if row.tail == "inductors":
+        return [_coupling(name, tokens[1:], line)]
+    if letter == "T" and _split_name(name)[1][:2].upper() != "TF":
+        raise NetlistError(f"{name}: transmission lines (T) are not supported; an ideal "
+                           "transformer is written TF1 p1 n1 p2 n2 RATIO", line)
+    fields, params = tokens[1:], []
+    if letter in "RLCVI":
+        fields, params = dialects.split(name, fields, line)
+    nodes = _nodes(name, row, fields[: row.nodes], line)
+    rest = fields[row.nodes :]
     if row.tail == "source":
         dc, ac = _source_parts(name, rest, line)
-        return Element(name, nodes, dc, ac, line=line)
-    if row.tail == "none":
+        element = Element(name, nodes, dc, ac, line=line)
+    elif row.tail == "none":
         if rest:
-            raise NetlistError(f"{name}: unexpected {rest[0]!r}: an {row.what} is written "
+            raise NetlistError(f"{name}: unexpected {rest[0]!r}: {_a(row.what)} is written "
                                f"{_usage(name, row)}", line)
-        return Element(name, nodes, line=line)
-    want = 2 if row.tail == "control value" else 1
-    if len(rest) != want:
-        raise NetlistError(
-            f"{name}: wrong number of fields: a {row.what} is written {_usage(name, row)}", line)
-    if want == 2:
-        return Element(name, nodes, parse_value(rest[1], line), control=rest[0], line=line)
-    return Element(name, nodes, parse_value(rest[0], line), line=line)
+        return [Element(name, nodes, line=line)]
+    else:
+        want = 2 if row.tail == "control value" else 1
+        if len(rest) != want:
+            raise NetlistError(f"{name}: wrong number of fields: {_a(row.what)} is written "
+                               f"{_usage(name, row)}", line)
+        if want == 2:
+            return [Element(name, nodes, parse_value(rest[1], line), control=rest[0], line=line)]
+        element = Element(name, nodes, parse_value(rest[0], line), line=line)
+    if not params:
+        return [element]
+    return dialects.apply(element, params, line, note or (lambda _: None),
+                          lambda n, ns, v, origin: Element(n, ns, v, line=line, origin=origin))
+
+
+def _coupling(name: str, fields: list[str], line: int) -> Element:
+    """`K1 L1 L2 k` (LTspice: `K1 L1 L2 L3 k` couples every pair)."""
+    if len(fields) < 3:
+        raise NetlistError(f"{name}: a coupling is written {name} L1 L2 k", line)
+    *inductors, value = fields
+    seen: set[str] = set()
+    for x in inductors:
+        if _letter(x) != "L":
+            raise NetlistError(f"{name}: {x!r} is not an inductor (a coupling is written "
+                               f"{name} L1 L2 k)", line)
+        if x.lower() in seen:
+            raise NetlistError(f"{name}: {x} is named twice", line)
+        seen.add(x.lower())
+    k = parse_value(value, line)
+    if k.is_number and not abs(k) <= 1:
+        raise NetlistError(f"{name}: the coupling coefficient {value} is not between -1 and 1",
+                           line)
+    return Element(name, (), k, line=line, coupled=tuple(inductors))
+
+
+def _a(what: str) -> str:
+    return ("an " if what[0] in "aeiou" else "a ") + what
 
 
 def _usage(name: str, row: Row) -> str:
     nodes = " ".join(f"n{i + 1}" for i in range(row.nodes))
     tail = {"value": "VALUE", "source": "[DC x] [AC y]", "control value": "VSENSE VALUE",
-            "model": "[MODEL]", "none": ""}[row.tail]
+            "model": "[MODEL]", "none": "", "inductors": "L1 L2 k"}[row.tail]
     if row.optional_nodes:
         nodes += " [body]"
-    if name[0].upper() == "O":
+    if _letter(name) == "O":
         nodes = "out in+ in-"
     return f"{name} {nodes} {tail}".rstrip()
 
 
 def _nodes(name: str, row: Row, nodes: list[str], line: int) -> tuple[str, ...]:
     if len(nodes) < row.nodes or any(n == "=" for n in nodes):
-        raise NetlistError(f"{name}: a {row.what} needs {row.nodes} nodes: {_usage(name, row)}",
+        raise NetlistError(f"{name}: {_a(row.what)} needs {row.nodes} nodes: {_usage(name, row)}",
                            line)
     for n in nodes:
         if not _NODE_NAME.fullmatch(n):
@@ -530,7 +700,7 @@ def _device(name: str, row: Row, fields: list[str], line: int, models: frozenset
     extra = len(fields) - row.nodes
     if extra < 0 or extra > 1 + row.optional_nodes:
         raise NetlistError(
-            f"{name}: wrong number of fields: a {row.what} is written {_usage(name, row)}", line)
+            f"{name}: wrong number of fields: {_a(row.what)} is written {_usage(name, row)}", line)
     has_model = extra == 2 or (extra == 1 and (
         not row.optional_nodes or fields[-1].lower() in models or fields[-1].lower() in types))
     model = fields[-1] if has_model else None
@@ -556,6 +726,8 @@ def _model(tokens: list[str], line: int) -> Model:
         if equals != "=":
             raise NetlistError(f".model {name}: parameters must be written name=value", line)
         key = key.lower()
+        if key in dialects.MODEL_ANNOTATIONS:
+            continue  # LTspice's ratings and manufacturer: documentation, not a parameter
         params[_MODEL_ALIASES.get(key, key)] = parse_value(value, line)
     return Model(name, kind, params, line)
 
@@ -593,78 +765,305 @@ def _match(tokens: list[str], line: int, matches: dict[str, str],
         matches[name.lower()] = leader
 
 
-def parse(text: str, check_floating: bool = True) -> Circuit:
+_NOTES = {
+    ".backanno": "LTspice's back-annotation marker",
+    ".options": "simulator options, kept for the operating point only",
+    ".option": "simulator options, kept for the operating point only",
+    ".opt": "simulator options, kept for the operating point only",
+    ".temp": "the simulation temperature, kept for the operating point only",
+}
+
+
+def _note_line(note: str) -> int:
+    """The line a note is about, to list the notes in the file's order."""
+    match = re.match(r"line (\d+)", note)
+    return int(match.group(1)) if match else 0
+
+
+def _ignored(word: str) -> str:
+    return _NOTES.get(word, "an analysis or output card; symsig derives the small-signal "
+                            "results itself")
+
+
+def parse(text: str, check_floating: bool = True, *, directory=None,
+          files: bool = True) -> Circuit:
     """Read netlist text into a validated `Circuit`; errors name the line.
 
+    `.include` and `.lib` files are read relative to `directory` (default: the `directory`
+    attribute of `text`, which the command line's reader sets to the netlist's folder, else the
+    working directory); `files=False` refuses them (text from an untrusted source).
     `check_floating=False` leaves the floating-node check to the solve: a two-port such as a
     lone series element has its ground only once the port test sources are attached.
     """
-    lines = list(_logical_lines(text))
-    model_names = frozenset(
-        t[1].lower() for t in (_TOKEN.findall(c) for _, c in lines)
+    if directory is None:
+        directory = getattr(text, "directory", None)
+    read = read_files(text, directory, files)
+    reader = _Reader(read.notes)
+    reader.model_names = frozenset(
+        t[1].lower() for t in (_TOKEN.findall(c) for _, c in read.lines)
         if t[0].lower() == ".model" and len(t) > 1)
-    elements: list[Element] = []
-    params: dict[str, sympy.Expr] = {}
-    models: dict[str, Model] = {}
-    matches: dict[str, str] = {}
-    match_lines: dict[str, tuple[int, str]] = {}
-    spice_options: list[str] = []
-    param_lines: dict[str, int] = {}
-    first: tuple[int, str] | None = None  # the first line, title or element: decided at the end
-    in_control = False
-    for index, (line, content) in enumerate(lines):
-        tokens = _TOKEN.findall(content)
-        word = tokens[0].lower()
-        if in_control:
-            in_control = word != ".endc"
-            continue
-        if index or line != 1:  # the first line may be a title: free text
-            _check_braces(content, line)
-        if word == ".control":
-            in_control = True
-        elif word == ".param":
-            found = _params(tokens[1:], line)
-            params.update(found)
-            param_lines.update(dict.fromkeys(found, line))
-        elif word == ".model":
-            model = _model(_TOKEN.findall(content.replace("(", " ").replace(")", " ")), line)
-            if model.name.lower() in models:
-                raise NetlistError(f"duplicate .model {model.name!r}", line)
-            models[model.name.lower()] = model
-        elif word == ".match":
-            _match(tokens[1:], line, matches, match_lines)
-        elif word == ".end":
-            break
-        elif word in (".include", ".inc"):
-            raise NetlistError(".include is not supported: paste the file in", line)
-        elif word.startswith("."):
-            if word in _SIMULATOR_OPTIONS:
-                spice_options.append(content)
-            if word not in _IGNORED_COMMANDS:
-                raise NetlistError(f"unknown command {tokens[0]!r}", line)
-        elif index == 0 and line == 1:
-            first = (line, content)
-        else:
-            elements.append(_element(tokens, line, model_names))
-    title = ""
-    if first is not None:
-        element = _first_element(first, elements, model_names)
-        if element is None:
-            title = first[1]
-        else:
-            elements.insert(0, element)
+    for index, (place, content) in enumerate(read.lines):
+        try:
+            reader.line(index, place, content)
+        except NetlistError as exc:
+            if place.file is None:
+                raise
+            raise place.error(exc.message) from None
+    top = reader.finish()
+    flat = flatten(top, frozenset(reader.globals))
+    elements = flat.elements
     seen: dict[str, Element] = {}
     for e in elements:  # one pass, not Circuit.add per element: a netlist may be long
         first_use = seen.setdefault(e.name.lower(), e)
         if first_use is not e:
             raise NetlistError(f"duplicate element name {e.name!r} (first defined on line "
                                f"{first_use.line})", e.line)
-    resolve(params, param_lines)  # a .param cycle is an error here, naming its line
-    circuit = Circuit(tuple(elements), params=params, title=title, models=models,
-                      matches=matches, spice_options=tuple(spice_options))
+    elements = _couplings(elements, seen)
+    params = dict(top.params)
+    resolve(params, {k: p.top for k, p in top.param_places.items()})  # a .param cycle: error
+    matches: dict[str, str] = {}
+    match_lines: dict[str, tuple[int, str]] = {}
+    for names, place in flat.matches:
+        _match(names, place.top, matches, match_lines)
+    circuit = Circuit(tuple(elements), params=params, title=reader.title, models=flat.models,
+                      matches=matches, spice_options=tuple(reader.options),
+                      notes=tuple(sorted(reader.notes, key=_note_line)))
+    if any(e.kind == "K" for e in elements):
+        circuit = _checked_relations(circuit)
     _check_matches(circuit, match_lines)
     validate(circuit, check_floating)
     return circuit
+
+
+def _couplings(elements: list[Element], by_name: Mapping[str, Element]) -> list[Element]:
+    """Each K line pointed at its inductors: they must exist and be inductors; its nodes are
+    theirs (so every element has nodes to follow)."""
+    out = []
+    for e in elements:
+        if e.kind == "K":
+            _check_coupling(by_name, e)
+            e = replace(e, nodes=tuple(n for x in e.coupled for n in by_name[x.lower()].nodes))
+        out.append(e)
+    return out
+
+
+def _check_coupling(circuit, k: Element) -> None:
+    """A K line's inductors exist and are inductors (`circuit`: a Circuit or a lowercased
+    name -> element mapping)."""
+    for x in k.coupled:
+        found = circuit.find(x) if isinstance(circuit, Circuit) else circuit.get(x.lower())
+        if found is None:
+            raise NetlistError(f"{k.name}: no inductor named {x!r} to couple", k.line)
+        if found.kind != "L":
+            raise NetlistError(f"{k.name}: {found.name} is a {found.what}, not an inductor",
+                               k.line)
+
+
+def _checked_relations(circuit: Circuit) -> Circuit:
+    """The circuit with its mutual-inductance relations among the parameters; a name the
+    netlist already uses for something else is an error (never a silent clash)."""
+    relations = coupling.relations(circuit)
+    used = {str(x) for x in circuit.symbols()} | set(circuit.params)
+    for name in relations:
+        if name in used:
+            k = next(e for e in circuit.elements if e.kind == "K"
+                     and name in {n for _, _, n in coupling.pairs(e)})
+            raise NetlistError(f"{k.name}: its mutual inductance is named {name} "
+                               f"(M = k*sqrt(L1*L2)), a name the netlist already uses; rename "
+                               f"{k.name} or the other {name}", k.line)
+    return circuit._with_couplings()
+
+
+class _Reader:
+    """Reads logical lines into the netlist's `Body` (and its subcircuit definitions)."""
+
+    def __init__(self, notes: list[str]):
+        self.notes = list(notes)
+        self.top = Body()
+        self.stack = [self.top]
+        self.model_names: frozenset[str] = frozenset()
+        self.first: tuple[Place, str] | None = None
+        self.options: list[str] = []
+        self.globals: set[str] = set()
+        self.title = ""
+        self.title_card: str | None = None
+        self.instance_lines: list[dict[str, Place]] = [{}]
+
+    def note(self, place: Place, text: str) -> None:
+        inner = place.inner()
+        self.notes.append(f"line {place.top}: " + (f"in {inner}: " if inner else "") + text)
+
+    def line(self, index: int, place: Place, content: str) -> None:
+        line = place.line
+        tokens = _TOKEN.findall(content)
+        word = tokens[0].lower()
+        body = self.stack[-1]
+        is_first = index == 0 and line == 1 and place.file is None
+        if not is_first:  # the first line may be a title: free text
+            _check_braces(content, line)
+        if word == ".subckt":
+            self.definition(tokens, place)
+        elif word == ".ends":
+            if len(self.stack) == 1:
+                raise NetlistError(".ends without a .subckt before it", line)
+            d = body.definition
+            if len(tokens) > 1 and tokens[1].lower() != d.name.lower():
+                raise NetlistError(f".ends {tokens[1]}: the open subcircuit is {d.name} "
+                                   f"(line {d.place.top})", line)
+            self.stack.pop()
+            self.instance_lines.pop()
+        elif word == ".param":
+            found = _params(tokens[1:], line)
+            body.params.update(found)
+            body.param_places.update(dict.fromkeys(found, place))
+        elif word == ".model":
+            model = _model(_TOKEN.findall(content.replace("(", " ").replace(")", " ")), line)
+            if model.name.lower() in body.models:
+                raise NetlistError(f"duplicate .model {model.name!r}", line)
+            body.models[model.name.lower()] = replace(model, line=place.top)
+        elif word == ".match":
+            if len(tokens) < 3:
+                raise NetlistError(".match needs two or more devices: .match Q1 Q2", line)
+            body.matches.append((tokens[1:], place))
+        elif word == ".global":
+            self.globals |= {_node(n) for n in tokens[1:]}
+        elif word == ".title":
+            self.title_card = content.split(None, 1)[1].strip() if len(tokens) > 1 else ""
+        elif word in _UNSUPPORTED_COMMANDS:
+            raise NetlistError(f"{tokens[0]}: {_UNSUPPORTED_COMMANDS[word]} are not supported",
+                               line)
+        elif word.startswith("."):
+            if word not in _IGNORED_COMMANDS:
+                raise NetlistError(f"unknown command {tokens[0]!r}", line)
+            if word in _SIMULATOR_OPTIONS:
+                self.options.append(content)
+            verb = "read" if word in _SIMULATOR_OPTIONS else "ignored"
+            self.note(place, f"{tokens[0]} {verb}: {_ignored(word)}")
+        elif is_first:
+            self.first = (place, content)
+        elif word[0] == "x" and not _flattened(tokens[0]):
+            self.instance(tokens, place)
+        else:
+            for e in _element(tokens, line, self.model_names, lambda s: self.note(place, s)):
+                if place.file is not None:
+                    e = replace(e, line=place.top, source=place.inner())
+                body.items.append((e, place))
+
+    def instance(self, tokens: list[str], place: Place) -> Instance:
+        name = tokens[0]
+        fields, params = _instance_params(tokens, place.line)
+        if len(fields) < 3:
+            raise NetlistError(f"{name}: a subcircuit instance is written {name} n1 n2 ... "
+                               "NAME [param=value ...]", place.line)
+        row = Row("subcircuit instance", len(fields) - 2, "none")
+        nodes = _nodes(name, row, fields[1:-1], place.line)
+        seen = self.instance_lines[-1]
+        if name.lower() in seen:
+            raise NetlistError(f"duplicate instance name {name!r} (first on line "
+                               f"{seen[name.lower()].top})", place.line)
+        seen[name.lower()] = place
+        inst = Instance(name, nodes, fields[-1], tuple(params), place)
+        self.stack[-1].items.append(inst)
+        return inst
+
+    def definition(self, tokens: list[str], place: Place) -> None:
+        line = place.line
+        if len(self.stack) > MAX_DEFINITION_NESTING:
+            raise NetlistError(f".subckt definitions nested more than {MAX_DEFINITION_NESTING} "
+                               "deep (missing .ends?)", line)
+        fields, params = _instance_params(tokens, line)
+        if len(fields) < 2:
+            raise NetlistError(".subckt expects a name and its pins: .subckt NAME n1 n2 ... "
+                               "[params: a=1 ...]", line)
+        name = fields[1]
+        pins = _nodes(name, Row("subcircuit", len(fields) - 2, "none"), fields[2:], line)
+        for i, pin in enumerate(pins):
+            if pin == GROUND:
+                raise NetlistError(f".subckt {name}: pin {fields[2 + i]!r} is ground, which "
+                                   "every subcircuit shares already", line)
+            if pin in pins[:i]:
+                raise NetlistError(f".subckt {name}: pin {pin!r} is named twice", line)
+        defaults: dict[str, sympy.Expr] = {}
+        for key, value in params:
+            if key.lower() in {k.lower() for k in defaults}:
+                raise NetlistError(f".subckt {name}: parameter {key} is given twice", line)
+            if key in RESERVED:
+                raise NetlistError(f".subckt {name}: {key} is {RESERVED[key]} and cannot be a "
+                                   "parameter", line)
+            defaults[key] = value
+        parent = self.stack[-1]
+        if name.lower() in parent.definitions:
+            first = parent.definitions[name.lower()].place.top
+            raise NetlistError(f"duplicate .subckt {name!r} (first defined on line {first})",
+                               line)
+        body = Body(parent=parent)
+        d = Definition(name, pins, defaults, place, body)
+        body.definition = d
+        parent.definitions[name.lower()] = d
+        self.stack.append(body)
+        self.instance_lines.append({})
+
+    def finish(self) -> Body:
+        if len(self.stack) > 1:
+            d = self.stack[-1].definition
+            raise d.place.error(f".subckt {d.name} has no .ends")
+        if self.first is not None:
+            self.title = self._first_line(*self.first)
+        if self.title_card is not None:
+            self.title = self.title_card
+        return self.top
+
+    def _first_line(self, place: Place, content: str) -> str:
+        """The first line as an element or an instance, or as the title (SPICE's first line)
+        when it is not one: it is an element only if it parses as one and shares a node with
+        ground or with the rest ("Emitter follower at AC ground test" parses, but connects to
+        nothing)."""
+        tokens = _TOKEN.findall(content)
+        used = {GROUND}
+        for item in self.top.items:
+            used |= set(item.nodes if isinstance(item, Instance) else item[0].nodes)
+        try:
+            _check_braces(content, place.line)
+            if tokens[0][0] in "xX" and not _flattened(tokens[0]):
+                fields, params = _instance_params(tokens, place.line)
+                if fields[-1].lower() not in self.top.definitions:
+                    return content
+                before = len(self.top.items)
+                inst = self.instance(tokens, place)
+                self.top.items.insert(0, self.top.items.pop(before))
+                if len(self.top.items) > 1 and not used & set(inst.nodes):
+                    self.top.items.pop(0)
+                    return content
+                return ""
+            found = _element(tokens, place.line, self.model_names)
+        except NetlistError:
+            return content
+        if len(self.top.items) > 0 and not used & {n for e in found for n in e.nodes}:
+            return content
+        self.top.items[:0] = [(e, place) for e in found]
+        return ""
+
+
+def _instance_params(tokens: list[str], line: int) -> tuple[list[str], list[tuple[str, object]]]:
+    """The fields of an `X` or `.subckt` line and its `name=value` parameters (after an
+    optional `params:`), values parsed."""
+    fields = list(tokens)
+    params: list[tuple[str, object]] = []
+    while len(fields) >= 3 and fields[-2] == "=":
+        key, value = fields[-3], fields[-1]
+        if not re.fullmatch(r"[A-Za-z_]\w*", key):
+            raise NetlistError(f"{tokens[0]}: bad parameter name {key!r}", line)
+        params.insert(0, (key, parse_value(value, line)))
+        fields = fields[:-3]
+    if fields and fields[-1].lower() == "params:":
+        fields.pop()
+    if "params:" in (f.lower() for f in fields):
+        raise NetlistError(f"{tokens[0]}: params: must be followed by name=value pairs only",
+                           line)
+    if "=" in fields:
+        raise NetlistError(f"{tokens[0]}: misplaced '=' (parameters are written name=value "
+                           "at the end of the line)", line)
+    return fields, params
 
 
 def _check_matches(circuit: Circuit, lines: Mapping[str, tuple[int, str]]) -> None:
@@ -684,25 +1083,6 @@ def _check_matches(circuit: Circuit, lines: Mapping[str, tuple[int, str]]) -> No
         if len(a.nodes) != len(b.nodes):
             raise NetlistError(f".match: {a.name} and {b.name} have different terminals "
                                "(one has a body node)", line)
-
-
-def _first_element(
-    first: tuple[int, str], rest: list[Element], models: frozenset[str]
-) -> Element | None:
-    """The first line as an element, or None when it reads as a title (SPICE's first line).
-
-    It is an element only if it parses as one and shares a node with ground or with the
-    other elements: "Emitter follower at AC ground test" parses, but connects to nothing.
-    """
-    line, content = first
-    try:
-        element = _element(_TOKEN.findall(content), line, models)
-    except NetlistError:
-        return None
-    used = {GROUND} | {n for e in rest for n in e.nodes}
-    if rest and not used & set(element.nodes):
-        return None
-    return element
 
 
 # -- structural checks --------------------------------------------------------------------------
@@ -762,13 +1142,13 @@ def validate(circuit: Circuit, check_floating: bool = True) -> None:
     for e in circuit.devices():
         matched = e.name.lower() in circuit.matches
         for stem in _BIAS_STEMS if matched else _MODEL_STEMS + _BIAS_STEMS:
-            name = (stem + e.name[1:]).lower()
+            name = (stem + e.suffix).lower()
             other = owners.setdefault(name, e)
             if other is not e:
                 raise NetlistError(
-                    f"{e.name} and {other.name} would share the symbol {stem + e.name[1:]!r}: "
+                    f"{e.name} and {other.name} would share the symbol {stem + e.suffix!r}: "
                     "small-signal symbols are named by what follows the device letter "
-                    "(DESIGN: Q1 -> gm1, M2 -> gmb2); rename one", e.line)
+                    "(DESIGN: Q1 -> gm1, M2 -> gmb2, X1.Q1 -> gm1_X1); rename one", e.line)
     for e in circuit.elements:
         if e.kind == "O" and e.nodes[1] == e.nodes[2]:
             raise NetlistError(f"{e.name}: both inputs of the op-amp are node {e.nodes[1]!r}",
@@ -796,6 +1176,10 @@ def conducting_pairs(e: Element) -> list[tuple[str, str]]:
         return [(e.nodes[0], n) for n in e.nodes[1:]]
     if e.kind == "O":
         return [(e.nodes[0], GROUND)]
+    if e.kind == "K":  # couples its inductors' windings; joins no nodes
+        return []
+    if e.kind == "T":  # each winding joins its own two nodes; the windings are isolated
+        return [(e.nodes[0], e.nodes[1]), (e.nodes[2], e.nodes[3])]
     return [(e.nodes[0], e.nodes[1])]
 
 

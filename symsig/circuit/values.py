@@ -81,7 +81,8 @@ _EXP_LIMIT = 300 * math.log(10)  # exp(x) stays within 1e-300 .. 1e300 for |x| <
 _SHOWN = 60  # characters of user text quoted in a message
 
 # SPICE scale factors; the longest match wins ("meg" before "m"), letters after it are ignored
-# as SPICE does ("10uF" is 10e-6, and "1F" is one femto).
+# as SPICE does ("10uF" is 10e-6, and "1F" is one femto). Micro may be written µ (U+00B5 or
+# U+03BC), as LTspice writes it: "10µ" reads as "10u".
 _SCALE = {
     "t": 10**12,
     "g": 10**9,
@@ -146,6 +147,8 @@ _TOO_SMALL = "is too small (out of range: a nonzero magnitude must be at least 1
 def _read_number(text: str, line: int | None) -> tuple[Fraction, str] | None:
     """(exact value, unit letters) of a SPICE number, None if `text` is not one; numbers past
     the limits raise."""
+    if "\u00b5" in text or "\u03bc" in text:  # LTspice writes micro as µ (either code point)
+        text = text.replace("\u00b5", "u").replace("\u03bc", "u")
     m = _NUMBER.fullmatch(text)
     if not m:
         return None
@@ -439,7 +442,7 @@ def _rebuild(node: sympy.Basic, args: tuple) -> sympy.Basic:
 # -- expressions --------------------------------------------------------------------------------
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<num>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[A-Za-z]*)"
+    r"\s*(?:(?P<num>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[A-Za-z\u00b5\u03bc]*)"
     r"|(?P<ident>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>\*\*|[-+*/^(),]))"
 )
 _PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "^": 4}  # ^ is right associative
@@ -929,3 +932,26 @@ def _substitute(expr: sympy.Basic, rule: dict, sizer: _Sizer) -> sympy.Basic:
         done[id(node)] = new
         keep.append(node)
     return done[id(expr)]
+
+
+def substitute(expr: sympy.Expr, rule: Mapping[sympy.Symbol, sympy.Expr],
+               line: int | None = None) -> sympy.Expr:
+    """`expr` with the symbols of `rule` replaced (a subcircuit's parameters put into its
+    elements), rebuilt without recursion and checked against this module's limits as
+    `resolve` checks a `.param`: a division by zero or a value too large is an error."""
+    if not rule or not expr.free_symbols & rule.keys():
+        return expr
+    try:
+        out = _substitute(expr, dict(rule), _Sizer(strict=False))
+        problem = None
+        if out is sympy.nan or out is sympy.zoo or out.has(sympy.zoo, sympy.nan):
+            problem = "the value is not a finite number (a division by zero?)"
+        elif out.is_number and not out.has(sympy.oo, -sympy.oo):
+            problem = _number_problem(out)
+            problem = problem and f"the value {_text(out)} {problem}"
+    except _Limit as exc:
+        problem = str(exc)
+    if problem:
+        names = ", ".join(sorted(str(x) for x in expr.free_symbols & rule.keys()))
+        raise NetlistError(f"{_text(expr)} with {names} put in: {problem}", line)
+    return out

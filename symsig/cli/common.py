@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -26,9 +27,14 @@ from ..forms.textbook import normal_form, textbook
 
 
 def read_netlist(path: str) -> str:
+    """The netlist's text (UTF-8), knowing its folder: its `.include` and `.lib` files are
+    read relative to it (standard input: relative to the working directory)."""
+    from ..circuit.files import NetlistText
+
     if path == "-":
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
         name = "standard input"
+        directory = os.getcwd()
     else:
         try:
             with open(path, "rb") as f:
@@ -36,10 +42,11 @@ def read_netlist(path: str) -> str:
         except OSError as exc:
             raise SymsigError(f"cannot read {path}: {exc.strerror}") from None
         name = path
+        directory = os.path.dirname(os.path.abspath(path))
     if isinstance(data, str):
-        return data
+        return NetlistText(data, directory)
     try:
-        return data.decode("utf-8-sig")
+        return NetlistText(data.decode("utf-8-sig"), directory)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SymsigError(f"{name}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "

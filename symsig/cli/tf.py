@@ -51,6 +51,7 @@ from ..forms.units import eng
 from .common import (
     bias_option,
     device_options,
+    lower_first,
     model_options,
     option,
     output_format,
@@ -128,7 +129,7 @@ class Report:
     transitions: list = field(default_factory=list)
     values: dict = field(default_factory=dict)
     numbers: Numbers | None = None
-    lines: dict = field(default_factory=dict)  # JSON parts filled while printing
+    notes: list[str] = field(default_factory=list)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -252,16 +253,22 @@ def _views(report: Report, args: argparse.Namespace, probe: Probe) -> None:
         report.mid = transfer(split.mid_circuit(), args.output, args.source)
     except NotDefined:
         report.mid = None
-    if split.high:
-        circuit = split.high_circuit()
-        report.high_h = transfer(circuit, args.output, args.source) if split.low else report.h
-        report.open_tc = open_circuit_time_constants(circuit)
-        if 2 <= len(split.high) <= MAX_B2_ELEMENTS:
-            report.b2_terms = coefficient_terms(circuit, 2)
-    if split.low:
-        circuit = split.low_circuit()
-        report.low_h = transfer(circuit, args.output, args.source) if split.high else report.h
-        report.short_tc = short_circuit_time_constants(circuit)
+    try:
+        if split.high:
+            circuit = split.high_circuit()
+            report.high_h = (transfer(circuit, args.output, args.source) if split.low
+                             else report.h)
+            report.open_tc = open_circuit_time_constants(circuit)
+            if 2 <= len(split.high) <= MAX_B2_ELEMENTS:
+                report.b2_terms = coefficient_terms(circuit, 2)
+        if split.low:
+            circuit = split.low_circuit()
+            report.low_h = (transfer(circuit, args.output, args.source) if split.high
+                            else report.h)
+            report.short_tc = short_circuit_time_constants(circuit)
+    except (AnalysisError, NotDefined) as exc:  # coupled coils; a state with no solution
+        report.open_tc, report.short_tc, report.b2_terms = [], [], []
+        report.notes.append(f"no time constants: {lower_first(str(exc))}")
 
 
 def _millers(report: Report, which: str) -> list:
@@ -369,8 +376,10 @@ def _print_text(report: Report, args: argparse.Namespace, at: list[float]) -> No
 
     def with_number(text: str, r: RationalFunction, unit: str = "") -> str:
         x = _number(r, values) if _has_numbers(r, values) else None
-        if x is None or text == f"{x:g}":
+        if x is None:
             return text
+        if r.is_number or text == f"{x:g}":
+            return _with_unit(x, unit)
         number = _with_unit(x, unit)
         return f"{text}  = {number}" if text else number
 
@@ -378,7 +387,8 @@ def _print_text(report: Report, args: argparse.Namespace, at: list[float]) -> No
     if h is not None:
         _print_h(report, shown, with_number)
         _print_groups(report)
-        if report.mid is not None and report.split.high and report.split.low:
+        if report.mid is not None and report.split.high and report.split.low \
+                and not report.mid.is_zero:
             m = report.mid
             group = ("device capacitances" if _devices_in(report.split.high, report)
                      else "high-frequency group")
@@ -393,6 +403,8 @@ def _print_text(report: Report, args: argparse.Namespace, at: list[float]) -> No
             _print_at(report, at)
     for t in report.transitions:
         _print_transition(report, t, shown)
+    for note in report.notes:
+        print(f"({note})")
     if betas:
         print(f"(with {', '.join(relation(b) for b in sorted(betas))})")
     if report.numbers is not None and h is not None and not _has_numbers(h, values):
@@ -415,7 +427,7 @@ def _print_groups(report: Report) -> None:
     def names(group: tuple[str, ...]) -> str:
         return ", ".join(_short(n, report) for n in group) or "none"
 
-    print(f"capacitor groups: high-frequency {names(split.high)}; low-frequency "
+    print(f"groups: high-frequency {names(split.high)}; low-frequency "
           f"{names(split.low)} (--hf and --lf move one)")
 
 
@@ -870,6 +882,7 @@ def _print_json(report: Report, args: argparse.Namespace, at: list[float]) -> in
                               else None} for t in report.transitions]
     out["values"] = {k: exact_text(v) for k, v in sorted(values.items())}
     out["warnings"] = report.numbers.warnings if report.numbers else []
+    out["notes"] = report.notes
     print(json.dumps(out, indent=2))
     return 0
 

@@ -28,8 +28,9 @@ def small_signal(
 ) -> Circuit:
     """The linear small-signal circuit of `circuit`.
 
-    capacitors: "short" (mid-band: every capacitor written in the netlist is a short) or
-    "keep" (each stays 1/(sC)); `keep` names capacitors kept either way. `sources` names
+    capacitors: "short" (mid-band: every capacitor written in the netlist is a short, except
+    those inside a subcircuit, which belong to its model, such as an op-amp macromodel's pole)
+    or "keep" (each stays 1/(sC)); `keep` names capacitors kept either way. `sources` names
     independent sources to keep as signal sources even without an AC part (e.g. VCC for
     supply rejection); any source with an AC part is kept, with its DC part dropped. A 0 V
     source with no AC part is an ammeter, not a supply: it stays (a 0 V branch), so its
@@ -57,8 +58,8 @@ def small_signal(
         if e.kind == "V" and (e.ac is None or e.ac == 0) and key not in signal | sensed \
                 and e.value != 0:
             short = True
-        elif e.kind == "C" and capacitors == "short" and key not in keep_c:
-            short = True
+        elif e.kind == "C" and capacitors == "short" and key not in keep_c and not e.path:
+            short = True  # a capacitor inside a subcircuit is its model's (a macromodel's pole)
         else:
             short = False
         if short:

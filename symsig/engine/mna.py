@@ -2,9 +2,11 @@
 
 Unknowns are the non-ground node voltages, then one branch current per V, E, H and O element
 (SPICE convention: the current enters the + node and flows through the element to the - node;
-an ideal op-amp's output current flows from its output node through it to ground).
-Inductors and capacitors are admittances 1/(sL) and sC. A new element kind is one function in
-`STAMPS`; nothing else changes.
+an ideal op-amp's output current flows from its output node through it to ground), per ideal
+transformer (the current into its first winding's + node) and per inductor a K line couples.
+Capacitors and uncoupled inductors are admittances sC and 1/(sL); a coupled inductor is a branch
+v = sL·i + Σ sM·i_other (the dots on each inductor's first node, as in SPICE), so every row stays
+a polynomial in s. A new element kind is one function in `STAMPS`; nothing else changes.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from ..circuit.coupling import mutuals
 from ..circuit.netlist import GROUND, VOLTAGE_KINDS, Circuit, Element
 from ..circuit.values import s
+from ..errors import NetlistError
 
 
 @dataclass
@@ -26,6 +30,7 @@ class Equations:
     branch: dict[str, int]
     matrix: dict[tuple[int, int], list] = field(default_factory=dict)
     rhs: dict[int, list] = field(default_factory=dict)
+    circuit: Circuit | None = None  # for stamps that read other elements (K reads its L's)
 
     @property
     def size(self) -> int:
@@ -76,7 +81,34 @@ _ADMITTANCE: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
 
 
 def _passive(eq: Equations, e: Element, _: sympy.Expr) -> None:
-    eq.admittance(*e.nodes, _ADMITTANCE[e.kind](e.value))
+    k = eq.branch.get(e.name.lower()) if e.kind == "L" else None
+    if k is None:
+        eq.admittance(*e.nodes, _ADMITTANCE[e.kind](e.value))
+        return
+    eq.branch_current(*e.nodes, k)  # a coupled inductor: v(p) - v(n) - sL·i - Σ sM·i' = 0
+    eq.voltage_row(k, *e.nodes)
+    eq.add(k, k, -s * e.value)
+
+
+def _coupling(eq: Equations, e: Element, _: sympy.Expr) -> None:
+    """The mutual terms sM of a K line between its inductors' branch rows."""
+    for la, lb, m in mutuals(eq.circuit, e):
+        a, b = eq.branch[la.name.lower()], eq.branch[lb.name.lower()]
+        eq.add(a, b, -s * m)
+        eq.add(b, a, -s * m)
+
+
+def _transformer(eq: Equations, e: Element, _: sympy.Expr) -> None:
+    """Ideal transformer, ratio n: v(p1, n1) = n·v(p2, n2); the current i into p1 flows
+    through winding 1 to n1, and -n·i flows into p2 through winding 2 to n2 (no power is
+    lost: v1·i + v2·(-n·i) = 0)."""
+    k = eq.branch[e.name.lower()]
+    p1, n1, p2, n2 = e.nodes
+    eq.branch_current(p1, n1, k)
+    eq.branch_current(p2, n2, k, -e.value)
+    eq.voltage_row(k, p1, n1)
+    eq.add(k, eq.row(p2), -e.value)
+    eq.add(k, eq.row(n2), e.value)
 
 
 def _vccs(eq: Equations, e: Element, _: sympy.Expr) -> None:
@@ -136,7 +168,18 @@ STAMPS: dict[str, Stamp] = {
     "F": _cccs,
     "H": _ccvs,
     "O": _nullor,
+    "K": _coupling,
+    "T": _transformer,
 }
+
+
+def branch_elements(circuit: Circuit) -> list[Element]:
+    """The elements with a branch current among the unknowns, in order: V, E, H and O
+    elements, ideal transformers, and inductors that a K line couples."""
+    coupled = {inductor.name.lower() for k in circuit.elements if k.kind == "K"
+               for pair in mutuals(circuit, k) for inductor in pair[:2]}
+    return [e for e in circuit.elements if e.kind in VOLTAGE_KINDS or e.kind == "T"
+            or e.kind == "L" and e.name.lower() in coupled]
 
 
 def equations(circuit: Circuit, drive: Mapping[str, sympy.Expr],
@@ -150,10 +193,9 @@ def equations(circuit: Circuit, drive: Mapping[str, sympy.Expr],
     names.update(dict.fromkeys(n for n in extra_nodes if n != GROUND))
     index = {n: i for i, n in enumerate(names)}
     branch = {}
-    for e in circuit.elements:
-        if e.kind in VOLTAGE_KINDS:
-            branch[e.name.lower()] = len(index) + len(branch)
-    eq = Equations(index, branch)
+    for e in branch_elements(circuit):
+        branch[e.name.lower()] = len(index) + len(branch)
+    eq = Equations(index, branch, circuit=circuit)
     zero = sympy.Integer(0)
     for e in circuit.elements:
         STAMPS[e.kind](eq, e, drive.get(e.name.lower(), zero))
@@ -170,12 +212,15 @@ def element_current(eq: Equations, e: Element, drive: Mapping[str, sympy.Expr]):
             target[r] = target.get(r, 0) + c
 
     kind = e.kind
-    if kind in VOLTAGE_KINDS:
+    if e.name.lower() in eq.branch:
         target[eq.branch[e.name.lower()]] = sympy.Integer(1)
     elif kind == "F":
         target[eq.branch[e.control.lower()]] = e.value
     elif kind == "I":
         return target, drive.get(e.name.lower(), sympy.Integer(0))
+    elif kind == "K":
+        raise NetlistError(f"{e.name} couples inductors and carries no current of its own: "
+                           "ask for the current of an inductor it couples")
     else:
         y = _ADMITTANCE[kind](e.value)
         a, b = (e.nodes[2], e.nodes[3]) if kind == "G" else e.nodes

@@ -520,7 +520,8 @@ def nodal_system(circuit: Circuit, source: str) -> NodalSystem:
     zeroed), with the drive written as the source's name (V_{s}) on the right-hand side."""
     src = circuit.element(source)
     eq = equations(circuit, {src.name.lower(): sympy.Integer(1)})
-    by_branch = {e.name.lower(): e for e in circuit.elements if e.kind in VOLTAGE_KINDS}
+    by_branch = {e.name.lower(): e for e in circuit.elements  # coupled L, TF have branches too
+                 if e.kind in VOLTAGE_KINDS or e.name.lower() in eq.branch}
     n = eq.size
     rows: list[str] = [""] * n
     unknowns: list[str] = [""] * n
@@ -1075,7 +1076,7 @@ class _Work:
                 for a, b in merged.items())
             steps.append(f"so {joined}")
         model = {"hybrid-pi": "hybrid-$\\pi$", "hybrid-pi-beta": "hybrid-$\\pi$ "
-                 "($\\beta i_b$)", "T": "T"}[self.options.model]
+                 "($\\beta i_b$)", "T": "T", "h": "h-parameter"}[self.options.model]
         devices = _listing(original.devices())
         steps.append(f"{devices} {'is' if len(original.devices()) == 1 else 'are'} replaced by "
                      f"the {model} model")
@@ -1507,7 +1508,8 @@ def _listing(elements: list[Element]) -> str:
 _PART_STEMS = {"rpi": r"r_{\pi}", "ro": "r_o", "rx": "r_x", "re": "r_e", "rd": "r_d",
                "rz": "r_z", "cpi": r"C_{\pi}", "cmu": r"C_{\mu}", "cgs": "C_{gs}", "cgd": "C_{gd}",
                "cdb": "C_{db}", "csb": "C_{sb}", "cd": "C_d", "gmb": "g_{mb} v_{bs}",
-               "beta": r"\beta i_b"}
+               "beta": r"\beta i_b", "hie": "h_{ie}", "hre": "h_{re} v_{ce}",
+               "hfe": "h_{fe} i_b", "hoe": "1/h_{oe}"}
 _STEM = re.compile("|".join(sorted(_PART_STEMS, key=len, reverse=True)))
 
 
@@ -1519,7 +1521,8 @@ def _part_tex(device: str, e: Element) -> str:
         return r"$i_b$ sense ($0\,\mathrm{V}$)"
     if e.kind == "G" and any(n.startswith("alpha") for n in names):
         return r"$\alpha i_e$"
-    if e.kind == "R" and e.value is not None and e.value.is_Pow:
+    if e.kind == "R" and e.value is not None and e.value.is_Pow and \
+            not any(n.startswith("hoe") for n in names):
         return "$1/g_m$"
     for name in names:
         m = _STEM.match(name)

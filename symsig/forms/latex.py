@@ -18,9 +18,11 @@ _DEVICE = {
     "IB": ("I", "B"), "VBE": ("V", "BE"), "VCE": ("V", "CE"), "VEB": ("V", "EB"),
     "VEC": ("V", "EC"), "VGS": ("V", "GS"), "VDS": ("V", "DS"), "VSG": ("V", "SG"),
     "VSD": ("V", "SD"), "VD": ("V", "D"),
+    "hie": ("h", "ie"), "hre": ("h", "re"), "hfe": ("h", "fe"), "hoe": ("h", "oe"),
 }
 _STEMS = "|".join(sorted(_DEVICE, key=len, reverse=True))
-_DEVICE_NAME = re.compile(rf"({_STEMS})_?(\d*)")
+# a device in a subcircuit instance: gm1_X1 (gm1 of X1.M1), gm_X1_X2 (gm of X1.X2.M)
+_DEVICE_NAME = re.compile(rf"({_STEMS})(?:_?(\d+))?((?:_[Xx][A-Za-z0-9]*)*)")
 _PASSIVE_NAME = re.compile(r"([RCLGZY])_?([A-Za-z0-9]+)")
 
 
@@ -28,7 +30,12 @@ def symbol_latex(name: str) -> str:
     """LaTeX for one symbol name, with the textbook subscript convention."""
     m = _DEVICE_NAME.fullmatch(name)
     if m:
-        (letter, sub), index = _DEVICE[m.group(1)], m.group(2)
+        (letter, sub), index = _DEVICE[m.group(1)], m.group(2) or ""
+        if m.group(3):  # the instance path after the index: g_{m1,\mathrm{X1.X2}}
+            path = r"\mathrm{" + m.group(3)[1:].replace("_", ".") + "}"
+            gap = " " if index and sub.startswith("\\") else ""
+            return f"{letter}_{{{sub}{gap}{index},{path}}}" if sub or index else \
+                f"{letter}_{{{path}}}"
         if not sub:
             return letter + (f"_{{{index}}}" if index else "")
         gap = " " if index and sub.startswith("\\") else ""  # r_{\pi 1}, not r_{\pi1}
