@@ -624,3 +624,21 @@ E1 o 0 x 0 1
     h = transfer(circuit, "out", "Vs")
     A, R, C = P("A"), P("R"), P("C")
     assert equal(h.expr, A / (A + 1 + s * R * C))
+
+
+def test_tf_of_op_amp_integrator_and_differentiator(tmp_path, capsys):
+    """Ideal op-amp: H = −1/(sRC) and −sRC (by hand); the capacitor sees a virtual ground or
+    an open, so no time-constant estimate is offered, and a step into the differentiator is a
+    clear error (an impulse), not a traceback."""
+    integ = tmp_path / "integ.cir"
+    integ.write_text("integrator\nVs in 0 AC 1\nR1 in n R\nC1 n out C\nO1 out 0 n\n")
+    code, out, _ = run_cli(capsys, "tf", str(integ), "--source", "Vs", "--output", "out")
+    assert code == 0
+    assert "H(s) = v(out)/Vs = K/s\n  K = -1/(C*R)" in out
+    assert "no estimate: C1 sees no finite, nonzero resistance" in out
+    diff = tmp_path / "diff.cir"
+    diff.write_text("differentiator\nVs in 0 AC 1\nC1 in n 1u\nR1 n out 1k\nO1 out 0 n\n")
+    code, out, err = run_cli(capsys, "tf", str(diff), "--source", "Vs", "--output", "out",
+                             "--step", str(tmp_path / "s.png"))
+    assert "H(s) = v(out)/Vs = K·s\n  K = -0.001" in out  # -RC = -1 ms
+    assert code == 2 and "impulses" in err and "Traceback" not in err

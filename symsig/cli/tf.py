@@ -444,11 +444,15 @@ def _print_h(report: Report, shown, with_number) -> None:
             print("  (no capacitor or inductor is kept: --include caps adds the devices' "
                   "capacitances, --caps keep the netlist's)")
         return
-    m = f"·s^{c.s_power}" if c.s_power not in (0, 1) else "·s" if c.s_power == 1 else ""
+    m = c.s_power
+    front = "K" + ("" if m == 0 else "·s" if m == 1 else f"·s{_power(m)}" if m > 1 else "")
     num = " + ".join(["1"] + [f"a{k}·s{_power(k)}" for k in range(1, len(c.a) + 1)])
     den = " + ".join(["1"] + [f"b{k}·s{_power(k)}" for k in range(1, len(c.b) + 1)])
-    top = f"({num})" if c.a else "1"
-    print(f"H(s) = {report.label} = K{m}·{top}/({den})")
+    shape = front + (f"·({num})" if c.a else "")
+    below = [f"({den})"] if c.b else []
+    if m < 0:
+        below.insert(0, "s" if m == -1 else f"s{_power(-m)}")
+    print(f"H(s) = {report.label} = {shape}" + (f"/{'·'.join(below)}" if below else ""))
     print(f"  K = {with_number(shown(c.gain), c.gain)}")
     for name, coeffs in (("a", c.a), ("b", c.b)):
         for k, x in enumerate(coeffs, 1):
@@ -643,6 +647,12 @@ def _print_low(report: Report, shown) -> None:
                      eng(tau, "s") if tau is not None else "",
                      eng(rate, "Hz") if rate else "", share))
     _table(rows)
+    odd = [tc for tc in report.short_tc if tc.vanishes or tc.unbounded]
+    if odd:
+        print(f"  no estimate: {', '.join(tc.element.name for tc in odd)} "
+              f"{'sees' if len(odd) == 1 else 'see'} no finite, nonzero resistance (a virtual "
+              "ground, an integrator): the corners come from the exact H(s) alone")
+        return
     c = coefficients(report.low_h)
     n = len(c.b)
     exact = n == len(report.short_tc) and n >= 1 and holds_exactly(

@@ -531,7 +531,13 @@ class NormalForm:
         den = sympy.Add(sympy.S.One, *[c * s**(k + 1) for k, c in enumerate(self.b)],
                         evaluate=False) if self.b else sympy.S.One
         front = self.k * s**self.s_power if self.s_power else self.k
-        return sympy.Mul(front, num, sympy.Pow(den, -1), evaluate=False)
+        factors = [x for x in (num, sympy.Pow(den, -1) if den != 1 else sympy.S.One)
+                   if x != 1]
+        if not factors:
+            return front
+        if front == 1:
+            return sympy.Mul(*factors, evaluate=False) if len(factors) > 1 else factors[0]
+        return sympy.Mul(front, *factors, evaluate=False)
 
 
 def normal_form(result: RationalFunction, *, beta: bool = True) -> NormalForm:
