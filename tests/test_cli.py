@@ -144,3 +144,63 @@ def test_version_is_the_installed_distributions():
                           text=True, timeout=60)
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"symsig {version('symsig')}"
+
+
+# -- numbers in the netlist: formulas in element names, numbers at the end -------------------
+def _analyze_json(capsys, path, *extra: str) -> dict:
+    assert main(["analyze", str(path), "--source", "Vs", "--output", "out", "--json",
+                 *extra]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_numeric_values_are_written_as_element_names(capsys):
+    """RC = 2.2k prints as RC: the textbook CE gain, written here by hand, in names; the
+    numbers (the same as with --numbers-in, and the hand-computed ones) at the end."""
+    bias = Path(__file__).resolve().parent.parent / "examples" / "ce_bias.cir"
+    out = _analyze_json(capsys, bias)
+    P = {n: sympy.Symbol(n, positive=True) for n in out["symbols"]}  # noqa: N806
+    par = lambda *r: 1 / sum(1 / x for x in r)  # noqa: E731
+    rb = par(P["R1"], P["R2"], P["rpi1"])
+    hand = -P["gm1"] * rb * par(P["RC"], P["RL"], P["ro1"]) / (P["Rs"] + rb)
+    gain = sympy.parse_expr(out["gain"], local_dict=P)
+    assert sympy.cancel(gain - hand) == 0
+    assert out["textbook"]["rout"] == "RC || RL || ro1"
+    assert {k: out["values"][k] for k in ("R1", "R2", "RC", "RL", "Rs")} == {
+        "R1": "47000", "R2": "10000", "RC": "2200", "RL": "10000", "Rs": "1000"}
+    hand_gain, _, _ = hand_ce_bias()
+    assert out["numeric"]["gain"] == pytest.approx(hand_gain, rel=1e-5)
+
+    folded = _analyze_json(capsys, bias, "--numbers-in")
+    assert "RC" not in folded["symbols"] and "RC" not in folded["gain"]
+    assert folded["numeric"]["gain"] == pytest.approx(out["numeric"]["gain"], rel=1e-12)
+
+
+def test_subs_on_an_element_name_changes_its_value_everywhere(capsys):
+    """--subs RC=4.7k on a netlist that says 2.2k: the Q-point does not depend on RC (active
+    region), so the gain scales with RC || RL || r_o, by hand."""
+    bias = Path(__file__).resolve().parent.parent / "examples" / "ce_bias.cir"
+    base = _analyze_json(capsys, bias)
+    out = _analyze_json(capsys, bias, "--subs", "RC=4.7k")
+    ro = float(out["values"]["ro1"])
+    par = lambda *r: 1 / sum(1 / x for x in r)  # noqa: E731
+    ratio = par(4.7e3, 10e3, ro) / par(2.2e3, 10e3, ro)
+    assert out["numeric"]["gain"] == pytest.approx(base["numeric"]["gain"] * ratio, rel=1e-9)
+    assert out["values"]["RC"] == "4700"
+
+
+def test_names_give_way_to_numbers_where_the_values_are_special(capsys, tmp_path):
+    """A bridge nearly balanced by its values: the named formula shows the two dividers; the
+    500 random circuits of test_random_numeric (a fifth of them degenerate: 0, infinite, not
+    defined at their values) check that names never change what the numbers say."""
+    bridge = tmp_path / "bridge.cir"
+    bridge.write_text("bridge\nVs a 0 AC 1\nR1 a c 1k\nR2 c 0 2k\nR3 a d 3k\nR4 d 0 6k\n"
+                      "R5 c out 1k\nR6 d 0 1k\n")
+    assert main(["analyze", str(bridge), "--source", "Vs", "--output", "v(c,d)", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    P = {n: sympy.Symbol(n, positive=True) for n in out["symbols"]}  # noqa: N806
+    gain = sympy.parse_expr(out["gain"], local_dict=P)
+    r1, r2, r3, r4, r6 = (P[n] for n in ("R1", "R2", "R3", "R4", "R6"))
+    r46 = 1 / (1 / r4 + 1 / r6)
+    assert sympy.cancel(gain - (r2 / (r1 + r2) - r46 / (r3 + r46))) == 0
+    assert out["numeric"]["gain"] == pytest.approx(2 / 3 - (6 / 7) / (3 + 6 / 7), rel=1e-12)
+

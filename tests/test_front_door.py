@@ -39,9 +39,14 @@ def analyze_json(capsys, tmp_path, netlist: str, *args: str) -> dict:
     assert "Traceback" not in err
     data = json.loads(out)
     names = {n: P(n) for n in data["symbols"]}
+    # numeric R, C and L values are written as their elements' names (R1 = 1k prints as R1);
+    # their numbers are under "values", exactly
+    elements = {line.split()[0] for line in netlist.splitlines()[1:] if line.split()}
+    numbers = {P(k): sympy.Rational(v) for k, v in data.get("values", {}).items()
+               if k in elements}
     for key in ("gain", "rin", "rout"):  # the documented way to read results back
         if data[key] is not None:
-            data[key] = sympy.parse_expr(data[key], local_dict={**names, "s": s})
+            data[key] = sympy.parse_expr(data[key], local_dict={**names, "s": s}).subs(numbers)
     return data
 
 

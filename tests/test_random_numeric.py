@@ -97,6 +97,8 @@ def _check_json(key: str, out: dict, ref: Ref, where: str) -> None:
         return
     assert isinstance(text, str), f"JSON {key} = {text!r}\n{where}"
     expr = sympy.parse_expr(text, local_dict={"s": S})
+    # element values written as names (R1 = 330meg prints as R1) go in from "values", exactly
+    expr = expr.subs({sympy.Symbol(k): sympy.sympify(v) for k, v in out["values"].items()})
     if ref.kind == "infinite":
         assert expr == sympy.oo, f"JSON {key} = {text!r}\n{where}"
         return

@@ -9,7 +9,9 @@ independent source zeroed (V shorted, I opened) and the load removed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import sympy
@@ -80,6 +82,21 @@ def _source(circuit: Circuit, name: str) -> Element:
     return e
 
 
+_TERM_BUDGET: ContextVar[int | None] = ContextVar("term_budget", default=None)
+
+
+@contextmanager
+def term_budget(terms: int) -> Iterator[None]:
+    """Solves inside stop with ResultTooLarge once an entry passes `terms` terms: for a try
+    whose result is wanted only when small (a formula in element names, where numbers would
+    do), so that it fails in milliseconds rather than growing for a minute."""
+    token = _TERM_BUDGET.set(terms)
+    try:
+        yield
+    finally:
+        _TERM_BUDGET.reset(token)
+
+
 def _solve(circuit: Circuit, probe: Probe, drive: Mapping[str, sympy.Expr]) -> RationalFunction:
     """The probe's value with independent sources set by `drive` (others zeroed)."""
     try:
@@ -110,7 +127,8 @@ def _solve_exact(circuit: Circuit, probe: Probe, drive: Mapping[str, sympy.Expr]
         raise SingularSystem("the determinant vanishes identically once its irrational "
                              "values (such as sqrt(2) or pi) are put in")
     try:
-        return solve_for(eq.matrix, eq.rhs, eq.size, target, constant)
+        return solve_for(eq.matrix, eq.rhs, eq.size, target, constant,
+                         max_terms=_TERM_BUDGET.get())
     except ResultTooLarge as exc:
         symbols = len({x for terms in eq.matrix.values() for t in terms
                        for x in t.free_symbols})

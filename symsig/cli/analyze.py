@@ -5,15 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 
 import sympy
 
-from ..analysis.linear import Probe, driven_node, rin, rout, transfer
+from ..analysis.linear import Probe, driven_node, rin, rout, term_budget, transfer
 from ..bias import Numbers, numbers_at_the_end
 from ..circuit.netlist import Circuit, parse
 from ..devices import OFF_REGIONS
 from ..devices.ac import small_signal
+from ..engine import ResultTooLarge
 from ..errors import SymsigError
+from ..forms.derive import named_values
 from ..forms.latex import latex
 from ..forms.text import exact_text
 from ..forms.textbook import operation_count
@@ -53,13 +56,17 @@ def register(sub) -> None:
                    help="drop terms worth less than this (relative) at the nominal values")
     a.add_argument("--exact", action="store_true",
                    help="print the exact expanded result, not its textbook form")
+    a.add_argument("--numbers-in", action="store_true",
+                   help="keep numeric R, C and L values as numbers in the formulas instead of "
+                        "writing each as its element's name (RC = 4.7k as RC, numbers at the "
+                        "end); done anyway where the named results would be too long to read "
+                        "or not defined at exactly these values")
     output_format(a)
     a.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     original = parse(read_netlist(args.file))
-    subs = parse_subs(args.subs, original)
     options = device_options(args)
     with option("--output", args.output):
         probe = Probe.parse(args.output)
@@ -73,27 +80,96 @@ def run(args: argparse.Namespace) -> int:
     if args.load is not None and original.find(args.load) is None:
         raise SymsigError(f"--load {args.load}: no element named {args.load!r} in the circuit")
 
-    def derive(regions: dict[str, str] | None) -> tuple[Circuit, list[Result]]:
-        circuit = original
-        if original.devices():
-            circuit = small_signal(original, options, capacitors=args.caps,
+    # numeric R, C and L values are written as their elements' names (RC = 4.7k becomes RC),
+    # so a formula reads as a textbook's; the numbers go in at the end
+    named, taken = named_values(original, not args.numbers_in)
+    subs = parse_subs(args.subs, named)
+    plain = _put_values(original, {k: v for k, v in subs.items() if k in taken})
+    results, numbers = _solve(plain, {k: v for k, v in subs.items() if k not in taken}, {},
+                              args, options, probe)
+    if 0 < len(taken) <= NAMED_ELEMENTS:
+        try:
+            with term_budget(NAMED_BUDGET):
+                with_names = _solve(named, subs, taken, args, options, probe)
+        except ResultTooLarge:
+            with_names = None
+        # kept only where it says the same as the numbers do: no 0/0 or infinity made by
+        # exactly these values (a balanced bridge), and short enough to read
+        if with_names is not None and _names_read_well(args, with_names[0], results):
+            results, numbers = with_names
+    _approximate(args, results, numbers)
+    return _print_results(args, results, numbers)
+
+
+def _solve(base: Circuit, subs: dict, taken: dict, args: argparse.Namespace, options,
+           probe: Probe) -> tuple[list[Result], Numbers | None]:
+    """The results for `base` and their numbers (`taken`: the element values written as names,
+    which go in with the user's --subs; theirs win)."""
+
+    def derive(regions: dict[str, str] | None) -> list[Result]:
+        circuit = base
+        if base.devices():
+            circuit = small_signal(base, options, capacitors=args.caps,
                                    sources=[args.source], regions=regions)
         _check_nodes(circuit, args, probe)
-        return circuit, _amplifier_results(circuit, args, probe)
+        return _amplifier_results(circuit, args, probe)
 
-    circuit, results = derive(None)
+    results = derive(None)
     numbers: Numbers | None = None
-    if wants_numbers(original, subs):
+    if wants_numbers(base, {**taken, **subs}):
         need = {str(g) for r in results if r.value is not None for g in r.value.generators}
-        numbers = numbers_at_the_end(original, subs, args.bias, need)
+        numbers = numbers_at_the_end(base, {**taken, **subs}, args.bias, need)
         regions = {k: v for k, v in numbers.regions.items()
                    if v in OFF_REGIONS or v == "breakdown"}
         if regions:  # a device off (or a Zener in breakdown) changes the small-signal circuit
-            circuit, results = derive(regions)
+            results = derive(regions)
         for r in results:
             r.put_numbers(numbers.values)
-    _approximate(args, results, numbers)
-    return _print_results(args, results, numbers)
+    return results, numbers
+
+
+#: Numeric values are written as names in circuits with at most this many of them (a textbook
+#: circuit has a dozen; a 2000-element ladder's formula in names would never finish).
+NAMED_ELEMENTS = 40
+#: ... and no entry of their elimination may pass this many terms (a readable result has a
+#: few dozen; the intermediate minors a few thousand at most).
+NAMED_BUDGET = 20_000
+
+
+def _put_values(circuit: Circuit, values: dict[str, sympy.Expr]) -> Circuit:
+    """`circuit` with the elements named in `values` given those values (--subs RC=2.2k on a
+    netlist that says RC ... 4.7k)."""
+    if not values:
+        return circuit
+    elements = tuple(replace(e, value=values[e.name]) if e.name in values else e
+                     for e in circuit.elements)
+    return replace(circuit, elements=elements)
+
+
+def _names_read_well(args: argparse.Namespace, named: list[Result], plain: list[Result]
+                     ) -> bool:
+    """Whether the results written with element names (`named`) may stand for those with the
+    numbers in (`plain`): each defined, finite and evaluable exactly where the other is, and
+    short enough to read (or --exact asks for it all anyway)."""
+    for r, p in zip(named, plain, strict=True):
+        if (r.value is None) != (p.value is None):
+            return False
+        if r.value is None:
+            continue
+        if (r.numeric_why is None) != (p.numeric_why is None) or \
+                _infinite(r) != _infinite(p):
+            return False
+        if args.exact or r.value.terms <= READABLE_TERMS:
+            continue
+        if r.value.terms > 2 * READABLE_TERMS or \
+                operation_count(readable(r.form())) > READABLE_OPERATIONS:
+            return False
+    return True
+
+
+def _infinite(r: Result) -> bool:
+    at = r.numeric if r.numeric is not None else r.value
+    return at.is_infinite
 
 
 #: Results with more terms than this are shown approximated by default (exact with --exact).
