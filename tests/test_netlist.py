@@ -88,3 +88,14 @@ def test_adding_to_a_small_signal_circuit_follows_merged_names():
     c = parse("t\nVs b 0 AC 1\nQ1 c b e\nRC c 0 RC\nRE e 0 RE\nCE e 0 1u\n")
     ss = small_signal(c).R("Rx", "e", "c", "Rx")  # e is AC ground behind the bypass capacitor
     assert ss.element("Rx").nodes == ("0", "c")
+
+
+def test_model_parameters_may_be_braced_expressions_with_parentheses():
+    """The card's own parentheses are syntax; those inside braces belong to the expression."""
+    c = parse("t\nV1 a 0 DC 5\nR1 a k 1k\nD1 k 0 DX\n"
+              ".model DX D (N={4/log(4)} IS={1e-14*(1+1)})\n")
+    params = {k.upper(): v for k, v in c.models["dx"].params.items()}
+    assert params["N"] == 4 / sympy.log(4)
+    assert params["IS"] == sympy.Rational(2, 10**14)
+    with pytest.raises(NetlistError, match="line 5"):
+        parse("t\nV1 a 0 DC 5\nR1 a k 1k\nD1 k 0 DX\n.model DX D (N={4/log(4})\n")

@@ -708,6 +708,16 @@ def _device(name: str, row: Row, fields: list[str], line: int, models: frozenset
     return Element(name, nodes, line=line, model=model, params=tuple(params))
 
 
+def _unparenthesized(card: str) -> str:
+    """A .model card with its parameter list's parentheses made spaces (NPN(BF=100 ...)), but
+    not those inside braces ({4/log(4)} is an expression)."""
+    depth, out = 0, []
+    for ch in card:
+        depth += (ch == "{") - (ch == "}")
+        out.append(" " if ch in "()" and depth == 0 else ch)
+    return "".join(out)
+
+
 def _model(tokens: list[str], line: int) -> Model:
     """`.model NAME TYPE (k=v ...)`; parentheses optional, SPICE parameter names accepted."""
     if len(tokens) < 3:
@@ -917,7 +927,7 @@ class _Reader:
             body.params.update(found)
             body.param_places.update(dict.fromkeys(found, place))
         elif word == ".model":
-            model = _model(_TOKEN.findall(content.replace("(", " ").replace(")", " ")), line)
+            model = _model(_TOKEN.findall(_unparenthesized(content)), line)
             if model.name.lower() in body.models:
                 raise NetlistError(f"duplicate .model {model.name!r}", line)
             body.models[model.name.lower()] = replace(model, line=place.top)
