@@ -195,3 +195,13 @@ def test_a_result_too_large_to_search_is_returned_exact():
     result = transfer(parse("\n".join(lines) + "\n"), "n12", "Vs")
     form = textbook(result)
     assert equal(form, result.expr)
+
+
+@pytest.mark.parametrize("name, tex", [
+    ("VCC", "V_{CC}"), ("VEE", "V_{EE}"), ("IREF", "I_{REF}"), ("IEE", "I_{EE}"),
+    ("kp1", "k'_{1}"), ("Vth1", "V_{th1}"), ("VBE1", "V_{BE1}"), ("RC", "R_{C}"),
+    ("rpi1", r"r_{\pi 1}"), ("gm1_X1", r"g_{m1,\mathrm{X1}}")])
+def test_supplies_and_mos_parameters_print_as_textbooks_write_them(name, tex):
+    from symsig.forms.latex import symbol_latex
+
+    assert symbol_latex(name) == tex

@@ -19,11 +19,14 @@ _DEVICE = {
     "VEC": ("V", "EC"), "VGS": ("V", "GS"), "VDS": ("V", "DS"), "VSG": ("V", "SG"),
     "VSD": ("V", "SD"), "VD": ("V", "D"),
     "hie": ("h", "ie"), "hre": ("h", "re"), "hfe": ("h", "fe"), "hoe": ("h", "oe"),
+    "kp": ("k'", ""), "Vth": ("V", "th"), "VSB": ("V", "SB"), "VBS": ("V", "BS"),
 }
 _STEMS = "|".join(sorted(_DEVICE, key=len, reverse=True))
 # a device in a subcircuit instance: gm1_X1 (gm1 of X1.M1), gm_X1_X2 (gm of X1.X2.M)
 _DEVICE_NAME = re.compile(rf"({_STEMS})(?:_?(\d+))?((?:_[Xx][A-Za-z0-9]*)*)")
 _PASSIVE_NAME = re.compile(r"([RCLGZY])_?([A-Za-z0-9]+)")
+# supplies and bias sources as textbooks write them: VCC -> V_{CC}, IEE -> I_{EE}, IREF
+_SUPPLY_NAME = re.compile(r"([VI])_?([A-Z]{2,}[0-9]*)")
 
 
 def symbol_latex(name: str) -> str:
@@ -40,7 +43,7 @@ def symbol_latex(name: str) -> str:
             return letter + (f"_{{{index}}}" if index else "")
         gap = " " if index and sub.startswith("\\") else ""  # r_{\pi 1}, not r_{\pi1}
         return f"{letter}_{{{sub}{gap}{index}}}"
-    m = _PASSIVE_NAME.fullmatch(name)
+    m = _PASSIVE_NAME.fullmatch(name) or _SUPPLY_NAME.fullmatch(name)
     if m:
         return f"{m.group(1)}_{{{m.group(2)}}}"
     return sympy.latex(sympy.Symbol(name))
