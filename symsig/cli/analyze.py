@@ -85,12 +85,15 @@ def run(args: argparse.Namespace) -> int:
     named, taken = named_values(original, not args.numbers_in)
     subs = parse_subs(args.subs, named)
     plain = _put_values(original, {k: v for k, v in subs.items() if k in taken})
-    results, numbers = _solve(plain, {k: v for k, v in subs.items() if k not in taken}, {},
-                              args, options, probe)
-    if 0 < len(taken) <= NAMED_ELEMENTS:
+    results, numbers = _solve(plain, {k: v for k, v in subs.items() if k not in taken}, args,
+                              options, probe)
+    if 0 < len(taken) <= NAMED_ELEMENTS and numbers is not None:
+        # the same Q-point (found once, on the circuit with the numbers in), with the
+        # elements' values beside it
+        at_names = replace(numbers, values={**numbers.values, **taken, **subs})
         try:
             with term_budget(NAMED_BUDGET):
-                with_names = _solve(named, subs, taken, args, options, probe)
+                with_names = _solve(named, subs, args, options, probe, at_names)
         except ResultTooLarge:
             with_names = None
         # kept only where it says the same as the numbers do: no 0/0 or infinity made by
@@ -101,10 +104,10 @@ def run(args: argparse.Namespace) -> int:
     return _print_results(args, results, numbers)
 
 
-def _solve(base: Circuit, subs: dict, taken: dict, args: argparse.Namespace, options,
-           probe: Probe) -> tuple[list[Result], Numbers | None]:
-    """The results for `base` and their numbers (`taken`: the element values written as names,
-    which go in with the user's --subs; theirs win)."""
+def _solve(base: Circuit, subs: dict, args: argparse.Namespace, options, probe: Probe,
+           numbers: Numbers | None = None) -> tuple[list[Result], Numbers | None]:
+    """The results for `base` and their numbers: `numbers` when given (a Q-point already
+    found), else those `numbers_at_the_end` finds with the user's --subs."""
 
     def derive(regions: dict[str, str] | None) -> list[Result]:
         circuit = base
@@ -115,10 +118,10 @@ def _solve(base: Circuit, subs: dict, taken: dict, args: argparse.Namespace, opt
         return _amplifier_results(circuit, args, probe)
 
     results = derive(None)
-    numbers: Numbers | None = None
-    if wants_numbers(base, {**taken, **subs}):
+    if numbers is None and wants_numbers(base, subs):
         need = {str(g) for r in results if r.value is not None for g in r.value.generators}
-        numbers = numbers_at_the_end(base, {**taken, **subs}, args.bias, need)
+        numbers = numbers_at_the_end(base, subs, args.bias, need)
+    if numbers is not None:
         regions = {k: v for k, v in numbers.regions.items()
                    if v in OFF_REGIONS or v == "breakdown"}
         if regions:  # a device off (or a Zener in breakdown) changes the small-signal circuit
