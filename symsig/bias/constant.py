@@ -26,10 +26,11 @@ from ..analysis.linear import measure, param_values
 from ..circuit.netlist import VOLTAGE_KINDS, Circuit, Element, _Sets, conducting_pairs
 from ..circuit.values import symbol
 from ..errors import AnalysisError, SymsigError
-from .dc import VBE_ON, VCE_SAT, VT_27C, card_values, dc_circuit, polarity, quantity_names
+from .dc import VBE_ON, VCE_SAT, card_values, dc_circuit, polarity, quantity_names
 from .exponential import mos_derivatives, mos_region
 from .newton import SPICE_DEFAULTS, DeviceLaw, Solution, numeric, solve_dc
 from .operating_point import DeviceBias, OperatingPoint, off_region_warning
+from .temperature import celsius, temperatures, thermal_voltage
 
 VT = symbol("VT")
 _INITIAL = {"Q": "active", "D": "forward", "M": "saturation"}
@@ -108,8 +109,9 @@ def textbook_defaults(circuit: Circuit, given: Mapping[str, object]
     said: list[str] = []
     kinds = {d.kind for d in circuit.devices()}
     if kinds & {"Q", "D"} and "VT" not in have:
-        out["VT"] = sympy.Float(VT_27C, 15)
-        said.append(f"VT = {VT_27C:.6g} V (kT/q at 27 C)")
+        kelvin = temperatures(circuit)[0]  # 27 C unless a .temp line says otherwise
+        out["VT"] = sympy.Float(thermal_voltage(kelvin), 15)
+        said.append(f"VT = {thermal_voltage(kelvin):.6g} V (kT/q at {celsius(kelvin)} C)")
     for d in circuit.devices():
         if d.kind not in "QD":
             continue

@@ -20,11 +20,14 @@ from ..circuit.netlist import GROUND, Circuit, Element
 from ..engine.mna import Equations, equations
 from ..errors import AnalysisError
 from .dc import VT_27C, polarity
+from .temperature import NOMINAL, ZERO_CELSIUS, at_temperature
 
 #: SPICE's defaults for what a .model card leaves out (level-1 MOS, Gummel-Poon, Shockley).
 SPICE_DEFAULTS = {
-    "Q": {"is": 1e-16, "beta": 100.0, "br": 1.0, "va": math.inf, "n": 1.0},
-    "D": {"is": 1e-14, "n": 1.0, "bv": math.inf, "ibv": 1e-3, "nbv": None},
+    "Q": {"is": 1e-16, "beta": 100.0, "br": 1.0, "va": math.inf, "n": 1.0, "nr": 1.0,
+          "eg": 1.11, "xti": 3.0, "xtb": 0.0},
+    "D": {"is": 1e-14, "n": 1.0, "bv": math.inf, "ibv": 1e-3, "nbv": None, "eg": 1.11,
+          "xti": 3.0, "tcv": 0.0},
     "M": {"kp": 2e-5, "vth": 0.0, "lambda": 0.0, "w": 1e-4, "l": 1e-4, "gamma": 0.0,
           "phi": 0.6},
 }
@@ -42,11 +45,17 @@ class DeviceLaw:
 
     @classmethod
     def of(cls, e: Element, card, rows: dict[str, int], num: Callable[[object], float],
-           vt: float = VT_27C) -> DeviceLaw:
+           vt: float = VT_27C, temps: tuple[float, float] = (NOMINAL, NOMINAL)) -> DeviceLaw:
+        """The law of device `e` with its card's parameters, at the simulated temperature
+        `temps` = (TEMP, TNOM) in kelvin (a card's own TNOM, in °C, wins)."""
         params = dict(SPICE_DEFAULTS[e.kind])
         for key, value in [*card.params.items(), *e.params]:
             if key in params:
                 params[key] = num(value)
+        temp, tnom = temps
+        if "tnom" in card.params:
+            tnom = num(card.params["tnom"]) + ZERO_CELSIUS
+        params = at_temperature(e.kind, polarity(card.type), params, temp, tnom)
         if e.kind == "D":
             if params["nbv"] is None:
                 params["nbv"] = params["n"]
@@ -91,7 +100,7 @@ class DeviceLaw:
         """Gummel-Poon with the forward Early voltage only (q1): (I_C, I_B), npn signs."""
         p = self.params
         cbe = p["is"] * (_exp(vbe / (p["n"] * self.vt)) - 1)
-        cbc = p["is"] * (_exp(vbc / (p["n"] * self.vt)) - 1)
+        cbc = p["is"] * (_exp(vbc / (p["nr"] * self.vt)) - 1)
         qb = 1 / (1 - vbc / p["va"]) if math.isfinite(p["va"]) else 1.0
         return (cbe - cbc) / qb - cbc / p["br"], cbe / p["beta"] + cbc / p["br"]
 
@@ -114,11 +123,25 @@ class DeviceLaw:
 
     def threshold(self, vbs: float) -> float:
         """Level-1 threshold with the body effect: |V_TO| + γ(√(φ − V_BS) − √φ), continued as
-        SPICE continues it for a forward-biased body (V_BS > 0)."""
+        SPICE's level 1 continues it for a forward-biased body (V_BS > 0): the tangent
+        √φ − V_BS/(2√φ), never below 0."""
         p = self.params
-        root_phi = math.sqrt(p["phi"])
-        root = math.sqrt(p["phi"] - vbs) if vbs <= 0 else root_phi / (1 + vbs / (2 * root_phi))
-        return polarity(self.type) * p["vth"] + p["gamma"] * (root - root_phi)
+        return polarity(self.type) * p["vth"] + p["gamma"] * (self._root(vbs)
+                                                              - math.sqrt(p["phi"]))
+
+    def body_factor(self, vbs: float) -> float:
+        """g_mb/g_m as SPICE's level 1 states it, γ/(2√(φ − V_BS)), with the root continued
+        for a forward-biased body as `threshold` continues it (there SPICE's g_mb is this, not
+        the slope of its own tangent continuation)."""
+        root = self._root(vbs)
+        return self.params["gamma"] / (2 * root) if root > 0 else 0.0
+
+    def _root(self, vbs: float) -> float:
+        """√(φ − V_BS), continued for V_BS > 0 by its tangent √φ − V_BS/(2√φ), never below 0."""
+        phi = self.params["phi"]
+        if vbs <= 0:
+            return math.sqrt(phi - vbs)
+        return max(0.0, math.sqrt(phi) - vbs / (2 * math.sqrt(phi)))
 
     def stamp(self, x: np.ndarray, f: np.ndarray, jac: np.ndarray) -> None:
         v = self.voltages(x)

@@ -98,7 +98,8 @@ def operating_point(netlist: str | Circuit, timeout: float = TIMEOUT) -> SpiceOp
     alpha<x>, re<x> = α/gm (so the hybrid-π-β and T models evaluate too), rx<x> = 1/gx when the
     card sets RB; bias IC<x>, IB<x>, VBE<x>, VCE<x>.
     MOSFET Mx: gm<x>, gmb<x> (ngspice gmbs), ro<x> = 1/gds, cgs<x>, cgd<x>, cdb<x> (cbd),
-    csb<x> (cbs); bias ID<x>, VGS<x>, VDS<x>, Vov<x> = VGS - V_th(ngspice von).
+    csb<x> (cbs); bias ID<x>, VGS<x>, VDS<x>, Vov<x> = VGS - V_th (ngspice's von,
+    polarity-normalised like VGS).
     Diode Dx: rd<x> = 1/gd, cd<x>; bias ID<x>, VD<x>.
     Plus VT = kT/q at the simulated temperature. Biases are polarity-normalised as ngspice's
     own voltages are: a pnp or pmos in its active region has positive IC, VBE, ID, VGS like an
@@ -175,7 +176,7 @@ def region_of(kind: str, raw: dict[str, float], card) -> str:
         if "bv" in card.params and raw["id"] < -1e-9:
             return "breakdown"
         return "forward" if raw["id"] > 0 else "off"
-    vov = raw["vgs"] - raw["von"]
+    vov = raw["vgs"] - (-1 if card.type == "pmos" else 1) * raw["von"]
     if vov <= 0:
         return "cutoff"
     return "triode" if raw["vds"] < vov else "saturation"
@@ -285,11 +286,11 @@ def _bjt(v: dict[str, float], polarity: float) -> dict[str, float]:
 
 
 def _mosfet(v: dict[str, float], polarity: float) -> dict[str, float]:
-    # ngspice's MOS id, vgs, vds, von are already polarity-normalised (positive for a
-    # saturated pmos too), so `polarity` is not needed.
+    # ngspice's MOS id, vgs, vds are polarity-normalised (positive for a saturated pmos too);
+    # its von, the threshold, is not (negative for a pmos).
     return {"gm": v["gm"], "gmb": v["gmbs"], "ro": _inverse(v["gds"]), "cgs": v["cgs"],
             "cgd": v["cgd"], "cdb": v["cbd"], "csb": v["cbs"], "ID": v["id"], "VGS": v["vgs"],
-            "VDS": v["vds"], "Vov": v["vgs"] - v["von"]}
+            "VDS": v["vds"], "Vov": v["vgs"] - polarity * v["von"]}
 
 
 def _diode(v: dict[str, float], polarity: float) -> dict[str, float]:
