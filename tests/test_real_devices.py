@@ -16,11 +16,7 @@ from __future__ import annotations
 import cmath
 import functools
 import math
-import os
-import subprocess
-import tempfile
 from collections.abc import Mapping
-from pathlib import Path
 
 import pytest
 
@@ -30,6 +26,7 @@ from symsig.bias.ngspice import NgspiceError, ngspice_netlist, operating_point
 from symsig.circuit.values import symbol
 from symsig.devices import Options
 from symsig.devices.ac import small_signal
+from tests.ngspice import ngspice_ac
 
 TOL = 1e-3  # with device capacitances: 0.1 %
 MID_BAND_TOL = 1e-5  # mid-band (measured ≤ 5.4e-6: the 1000 µF capacitors' 0.16 mΩ at 1 MHz)
@@ -131,25 +128,6 @@ CE_CAPS_ALL = CE.replace("(BF=100 VAF=100 IS=1e-15)",
 CS_CAPS = CS.replace("(LEVEL=1 KP=100u VTO=1 LAMBDA=0.02 GAMMA=0.4 PHI=0.7)",
                      "(LEVEL=1 KP=100u VTO=1 LAMBDA=0.02 GAMMA=0.4 PHI=0.7 TOX=20n CGSO=0.3n "
                      "CGDO=0.3n CBD=40f CBS=40f)")
-
-
-def ngspice_ac(netlist: str, freq: float, output: str) -> complex:
-    """ngspice's own `.ac` answer for the netlist as written (operating point included)."""
-    body = netlist.strip().removesuffix(".end")
-    control = [
-        "set filetype=ascii", "set numdgt=16", "set wr_singlescale",
-        f"ac lin 1 {freq!r} {freq!r}", f"wrdata ac.txt real({output}) imag({output})", "quit",
-    ]
-    deck = f"{body}\n.control\n" + "\n".join(control) + "\n.endc\n.end\n"
-    with tempfile.TemporaryDirectory(prefix="symsig_ac_") as tmp:
-        Path(tmp, "deck.cir").write_text(deck)
-        proc = subprocess.run(["ngspice", "-b", "deck.cir"], cwd=tmp, capture_output=True,
-                              text=True, timeout=60, env=dict(os.environ, HOME=tmp))
-        out = Path(tmp, "ac.txt")
-        assert out.exists(), f"ngspice produced no {output}\n{proc.stdout}\n{proc.stderr}"
-        f, re, im = (float(x) for x in out.read_text().splitlines()[-1].split())
-    assert math.isclose(f, freq, rel_tol=1e-12)
-    return complex(re, im)
 
 
 def relative_error(got: complex, want: complex) -> float:
@@ -317,7 +295,7 @@ def test_symsig_model_names_are_translated(ngspice):
 
 def test_symbolic_values_are_refused():
     text = "Q1 c b 0 QN\nRB vcc b 100k\nRC vcc c RC\nVCC vcc 0 5\n.model QN npn (BF=100)\n"
-    with pytest.raises(NgspiceError, match=r"RC: ngspice needs numbers.*\(RC\)"):
+    with pytest.raises(NgspiceError, match=r"needs numbers for RC: give them"):
         operating_point(text)
     # .param numbers are substituted first
     ngspice_netlist(parse(text + ".param RC=1k\n"))

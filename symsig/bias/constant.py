@@ -96,7 +96,7 @@ _BIAS_KEYS = frozenset({"IB", "IC", "ID", "VBE", "VEB", "VCE", "VEC", "VGS", "VS
 def _by_symbol(circuit: Circuit, d: Element, numbers: Mapping[str, float]) -> dict[str, float]:
     """Numbers under symbol names: bias quantities with the device's own suffix (IC2), model
     parameters with its symbols' suffix (a matched Q2 gives gm1)."""
-    own, suffix = d.name[1:], circuit.symbol_suffix(d)
+    own, suffix = d.suffix, circuit.symbol_suffix(d)
     return {k + (own if k in _BIAS_KEYS else suffix): v for k, v in numbers.items()}
 
 
@@ -644,7 +644,7 @@ def _agreeing(d: Element, bias: dict, small: dict, numbers: Mapping[str, float],
     DC solution, so with LAMBDA on the card its I_D formula is the λ = 0 approximation and is
     not shown beside the exact number."""
     subs = {symbol(k): v for k, v in known.items() if k != "s"}
-    own = d.name[1:]
+    own = d.suffix
 
     def agrees(name: str, formula: sympy.Expr) -> bool:
         value = sympy.sympify(formula).xreplace(subs)
@@ -665,7 +665,7 @@ def _partial_numbers(circuit: Circuit, d: Element, bias: Mapping[str, sympy.Expr
     """The formulas that the known values turn into numbers, by symbol name."""
     subs = {symbol(k): v for k, v in known.items() if k != "s"}
     out: dict[str, float] = {}
-    own = d.name[1:]
+    own = d.suffix
     for name, formula in [*((k + own, v) for k, v in bias.items()), *small.items()]:
         value = sympy.sympify(formula).xreplace(subs)
         if value.is_number and value.is_real and value.is_finite:

@@ -75,7 +75,7 @@ def report(law: DeviceLaw, v: list[float], circuit: Circuit) -> DeviceBias:
     sgn = polarity(law.type)
     names = quantity_names(law.type)
     suffix = circuit.symbol_suffix(e)
-    own = e.name[1:]
+    own = e.suffix
     f = sympy.Float
     if e.kind == "Q":
         vbe, vbc = sgn * (v[1] - v[2]), sgn * (v[1] - v[0])

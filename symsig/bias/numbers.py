@@ -83,7 +83,7 @@ def numbers_at_the_end(circuit: Circuit, extra: Mapping[str, object] | None = No
             out.regions = op.regions()
             spice_law = op.method != "constant-vbe"
             for d in op.devices:
-                own = d.name[1:]
+                own = circuit.element(d.name).suffix  # X1.Q1 -> IC1_X1
                 if any(stem + own in given - from_cards for stem in _BIAS_STEMS):
                     continue  # the user's own bias numbers win over the Q-point (a card's
                     # VBE is the constant drop the Q-point was found with, not a Q-point)
@@ -108,7 +108,7 @@ def device_symbols(circuit: Circuit) -> set[str]:
     """The small-signal and bias symbol names of the circuit's devices (gm1, IC1, ...)."""
     names = set()
     for d in circuit.devices():
-        suffix, own = circuit.symbol_suffix(d), d.name[1:]
+        suffix, own = circuit.symbol_suffix(d), d.suffix
         names |= {s + suffix for s in (*_SMALL_SIGNAL[d.kind], "rx", "cpi", "cmu", "cgs", "cgd",
                                        "cdb", "csb", "cd", "VA", "lambda", "n", "kp", "W", "L",
                                        "Vth", "IS", "chi")}
@@ -154,7 +154,7 @@ def _relations(circuit: Circuit, values: dict[str, sympy.Expr]) -> set[str]:
 
     vt = values.get("VT", sympy.Float(thermal_voltage(_kelvin(circuit)), 15))
     for d in circuit.devices():
-        k, own = circuit.symbol_suffix(d), d.name[1:]
+        k, own = circuit.symbol_suffix(d), d.suffix
         ic, i_d = "IC" + own, "ID" + own
         if d.kind == "Q":
             if "gm" + k not in values and have(ic):
@@ -192,7 +192,8 @@ def _matched_differences(circuit: Circuit, op: OperatingPoint) -> list[str]:
         if a is None or b is None:
             continue
         current = "IC" if a.type in ("npn", "pnp") else "ID"
-        ia, ib = a.numeric.get(current + a.name[1:]), b.numeric.get(current + b.name[1:])
+        ia = a.numeric.get(current + circuit.element(a.name).suffix)
+        ib = b.numeric.get(current + circuit.element(b.name).suffix)
         if ia and ib and abs(ia - ib) > 0.01 * max(abs(ia), abs(ib)):
             out.append(f"{a.name} and {b.name} are matched, but their bias currents differ "
                        f"({ia:.4g} A and {ib:.4g} A): the shared symbols take {a.name}'s "
