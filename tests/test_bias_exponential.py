@@ -1,10 +1,12 @@
 """The exponential (SPICE-law) operating point, number by number, against ngspice.
 
 Independent sources of the expectations:
-- ngspice's own `.op` device vectors (`@q1[gm]`, `@m6[gmbs]`, ...) for one netlist holding every
-  kind of device (npn, pnp, diode, Zener in breakdown, nmos, pmos, both with and without the body
-  effect, one with a forward-biased body), at 27 °C, at 75 °C, and at 0 °C with the cards'
-  parameters given at TNOM = 50 °C, read with tests/ngspice.py
+- ngspice's own `.op` device vectors (`@q1[gm]`, `@m6[gmbs]`, `@q1[cpi]`, ...) for one netlist
+  holding every kind of device (npn, pnp, diode, Zener in breakdown, nmos, pmos, both with and
+  without the body effect, one with a forward-biased body, one in triode), each card with its
+  capacitances (junctions CJE/CJC/CJO, CBD/CBS or CJ·AD and CJSW·PD with their potentials and
+  gradings, transit times TF/TR/TT, TOX with overlaps and LD), at 27 °C, at 75 °C, and at 0 °C
+  with the cards' parameters given at TNOM = 50 °C, read with tests/ngspice.py
   (which imports nothing from symsig). ngspice runs with tight tolerances (RELTOL 1e-9): its
   device state is the linearisation at its last Newton iterate, which at the default RELTOL sits
   up to ~1e-3 from the solution, so a comparison at 1e-5 needs them. What is left (~6e-7) is
@@ -16,8 +18,10 @@ tests/test_bias_laws.py checks the same method against its laws written out by h
 from __future__ import annotations
 
 import functools
+import math
 
 import pytest
+import sympy
 
 from symsig import parse, transfer
 from symsig.bias import numbers_at_the_end, operating_point
@@ -56,7 +60,7 @@ M4 d4 g4 0 0 NM W=10u L=1u
 RG1 vcc g4 300k
 RG2 g4 0 30k
 RD4 vcc d4 10k
-M5 d5 g5 vcc vcc PM W=20u L=1u
+M5 d5 g5 vcc vcc PM W=20u L=1u AD=40p AS=40p PD=24u PS=24u
 RG3 g5 0 400k
 RG4 vcc g5 50k
 RD5 d5 0 2k
@@ -75,25 +79,31 @@ VBF bf 0 0.2
 RG9 vcc g8 300k
 RG10 g8 0 30k
 RD8 vcc d8 10k
-.model QN npn (BF=100 VAF=100 IS=1e-15 NF=1.02 BR=2)
-.model QP pnp (BF=80 VAF=50 IS=2e-15 XTB=1.5)
-.model DM d (IS=1e-14 N=1.5)
-.model DZ d (IS=1e-14 BV=5.1 IBV=1m)
-.model NM nmos (KP=200u VTO=0.5 LAMBDA=0.02)
-.model PM pmos (KP=100u VTO=-0.6 LAMBDA=0.01)
-.model NB nmos (KP=200u VTO=0.5 LAMBDA=0.02 GAMMA=0.4 PHI=0.7)
-.model PB pmos (KP=100u VTO=-0.7 LAMBDA=0.03 GAMMA=0.5 PHI=0.65)
+M10 d10 vcc 0 0 NM W=10u L=1u
+RD10 vcc d10 50k
+.model QN npn (BF=100 VAF=100 IS=1e-15 NF=1.02 BR=2 CJE=20p VJE=0.8 MJE=0.4 CJC=5p VJC=0.6
++ MJC=0.35 TF=0.3n TR=10n)
+.model QP pnp (BF=80 VAF=50 IS=2e-15 XTB=1.5 CJE=15p CJC=8p TF=0.5n)
+.model DM d (IS=1e-14 N=1.5 CJO=4p VJ=0.7 M=0.4 TT=5n)
+.model DZ d (IS=1e-14 BV=5.1 IBV=1m CJO=10p)
+.model NM nmos (KP=200u VTO=0.5 LAMBDA=0.02 TOX=20n CGSO=0.3n CGDO=0.3n CBD=40f CBS=40f)
+.model PM pmos (KP=100u VTO=-0.6 LAMBDA=0.01 TOX=25n CGSO=0.2n CGDO=0.25n CJ=0.3m CJSW=0.4n
++ MJSW=0.33 PB=0.9)
+.model NB nmos (KP=200u VTO=0.5 LAMBDA=0.02 GAMMA=0.4 PHI=0.7 TOX=20n LD=0.1u CJ=0.2m CBS=30f
++ CGSO=0.1n)
+.model PB pmos (KP=100u VTO=-0.7 LAMBDA=0.03 GAMMA=0.5 PHI=0.65 TOX=15n CBD=20f MJ=0.4 FC=0.3)
 """
 DEVICES = {"Q1": "active", "Q2": "active", "D3": "forward", "D9": "breakdown",
            "M4": "saturation", "M5": "saturation", "M6": "saturation", "M7": "saturation",
-           "M8": "saturation"}
+           "M8": "saturation", "M10": "triode"}
 TEMPERATURES = (27, 75)
 # the simulated temperature, and the lines that set it: 27 °C (SPICE's default), 75 °C, and
 # 0 °C with the cards' parameters given at TNOM = 50 °C
 CASES = {"27C": (27, ""), "75C": (75, ".temp 75\n"),
          "0C-tnom50": (0, ".temp 0\n.options tnom=50\n")}
-_VECTORS = {"Q": ("ic", "ib", "vbe", "vbc", "gm", "gpi", "go"), "D": ("id", "vd", "gd"),
-            "M": ("id", "vgs", "vds", "von", "gm", "gds", "gmbs")}
+_VECTORS = {"Q": ("ic", "ib", "vbe", "vbc", "gm", "gpi", "go", "cpi", "cmu"),
+            "D": ("id", "vd", "gd", "cd"),
+            "M": ("id", "vgs", "vds", "von", "gm", "gds", "gmbs", "cgs", "cgd", "cbd", "cbs")}
 
 
 def netlist_at(case: str) -> str:
@@ -119,12 +129,14 @@ def spice_numbers(name: str, sim: dict[str, float]) -> dict[str, float]:
         gm, gpi = v["gm"], v["gpi"]
         return {"IC": p * v["ic"], "IB": p * v["ib"], "VBE": v["vbe"], "VCE": v["vbe"] - v["vbc"],
                 "gm": gm, "rpi": 1 / gpi, "ro": 1 / v["go"], "beta": gm / gpi,
-                "alpha": gm / (gm + gpi), "re": 1 / (gm + gpi)}
+                "alpha": gm / (gm + gpi), "re": 1 / (gm + gpi), "cpi": v["cpi"],
+                "cmu": v["cmu"]}
     if name[0] == "D":
         r = "rz" if DEVICES[name] == "breakdown" else "rd"
-        return {"ID": v["id"], "VD": v["vd"], r: 1 / v["gd"]}
+        return {"ID": v["id"], "VD": v["vd"], r: 1 / v["gd"], "cd": v["cd"]}
     return {"ID": v["id"], "VGS": v["vgs"], "VDS": v["vds"], "Vov": v["vgs"] - p * v["von"],
-            "gm": v["gm"], "gmb": v["gmbs"], "ro": 1 / v["gds"]}
+            "gm": v["gm"], "gmb": v["gmbs"], "ro": 1 / v["gds"], "cgs": v["cgs"],
+            "cgd": v["cgd"], "cdb": v["cbd"], "csb": v["cbs"]}
 
 
 @functools.cache
@@ -148,11 +160,18 @@ def test_every_number_matches_ngspice_op(ngspice, case, name):
     want = spice_numbers(name, spice_vectors(case))
     got = {_TEXTBOOK.get(k, k): float(v) for k, v in d.bias.items()}
     got.update({k.removesuffix(name[1:]): float(v) for k, v in d.small_signal.items()})
-    assert set(want) <= set(got), f"symsig gives no {set(want) - set(got)}"
-    # g_mb is exactly 0 for a source tied to the body (ngspice too): compare it absolutely
-    off = {k: (got[k], want[k]) for k in want
-           if abs(got[k] - want[k]) > TOL * abs(want[k]) + (1e-15 if k == "gmb" else 0.0)}
+    # a capacitance the card sets nothing for stays a symbol (ngspice: 0 F)
+    unset = {k for k in want if k.startswith("c") and k not in got}
+    assert all(want[k] == 0 for k in unset), unset
+    assert set(want) - unset <= set(got), f"symsig gives no {set(want) - set(got)}"
+    # g_mb is exactly 0 for a source tied to the body, C_gd in saturation without CGDO and a
+    # junction without a capacitance (ngspice too): those compare absolutely
+    off = {k: (got[k], want[k]) for k in set(want) - unset
+           if abs(got[k] - want[k]) > TOL * abs(want[k]) + _ZERO.get(k[:2], 0.0)}
     assert not off, f"{name} ({case}): symsig vs ngspice {off}"
+
+
+_ZERO = {"gm": 1e-15, "cg": 1e-24, "cd": 1e-24, "cs": 1e-24}  # S, F
 
 
 @pytest.mark.ngspice
@@ -203,4 +222,26 @@ def test_gain_at_the_exponential_q_point_is_ngspices(ngspice, model, celsius):
     ours = complex(transfer(linear, "out", "Vs").evaluate(values))
     theirs = ngspice_ac(text + TIGHT + "\n", 1e6, "v(out)")
     assert abs(theirs) > 10
+    assert abs(ours - theirs) <= TOL * abs(theirs)
+
+
+@pytest.mark.ngspice
+@pytest.mark.parametrize("freq", [10e6, 100e6])
+@pytest.mark.parametrize("stage", ["CE", "CS"])
+def test_gain_with_the_cards_capacitances_is_ngspices(ngspice, stage, freq):
+    """C_π, C_μ (CJE, CJC, TF) of the CE stage and C_gs, C_gd, C_db, C_sb (TOX, overlaps, CBD,
+    CBS) of the CS stage, computed from the cards at the exponential Q-point, give ngspice's
+    .ac gain above the corner, magnitude and phase (the CE card has no V_AF: with it ngspice
+    adds a transcapacitance symsig's hybrid-π has no element for, tests/test_real_devices.py)."""
+    from tests.test_real_devices import CE_CAPS_TF, CS_CAPS
+
+    text = (CE_CAPS_TF if stage == "CE" else CS_CAPS).replace(".end", TIGHT)
+    values = numbers_at_the_end(parse(text), method="exponential").values
+    caps = ("cpi1", "cmu1") if stage == "CE" else ("cgs1", "cgd1", "cdb1", "csb1")
+    assert all(float(values[c]) > 1e-15 for c in caps)
+    no_ro = ["ro"] if values["ro1"] == sympy.oo else []  # no V_AF: r_o is an open circuit
+    linear = small_signal(parse(text), Options.build(include=["caps"], exclude=no_ro),
+                          capacitors="short")
+    ours = complex(transfer(linear, "out", "Vs").evaluate(values, s=2j * math.pi * freq))
+    theirs = ngspice_ac(text, freq, "v(out)")
     assert abs(ours - theirs) <= TOL * abs(theirs)

@@ -73,3 +73,99 @@ def test_mosfet_forced_by_sources_hand_formulas():
     assert ss["gm1"] == pytest.approx(k * vov * (1 + lam * 3), rel=1e-8)
     assert ss["ro1"] == pytest.approx(1 / (k / 2 * vov**2 * lam), rel=1e-8)
     assert ss["gmb1"] == pytest.approx(ss["gm1"] * gamma / (2 * math.sqrt(phi + 1)), rel=1e-7)
+
+
+# -- capacitances from the card, by hand -------------------------------------------------------
+
+def junction(c0: float, v: float, vj: float, m: float, fc: float = 0.5) -> float:
+    """A depletion capacitance, by hand: C_J0/(1 − V/V_J)^M, and past FC·V_J the straight line
+    through C_J0/(1−FC)^M with slope M·C_J0/(V_J (1−FC)^(1+M)) (SPICE's continuation)."""
+    if v < fc * vj:
+        return c0 / (1 - v / vj) ** m
+    at_knee = c0 / (1 - fc) ** m
+    return at_knee + m * c0 / (vj * (1 - fc) ** (1 + m)) * (v - fc * vj)
+
+
+def test_bjt_capacitances_hand_formulas():
+    """The base-current-driven npn with a card's junctions and transit times: C_π = TF·g_be/q_b +
+    C_je(V_BE) with g_be = x/V_T (x = I_S e^{V_BE/V_T}) and 1/q_b = 1 + V_CB/V_AF; C_μ = TR·g_bc +
+    C_jc(V_BC), the collector junction reverse-biased. V_BE ≈ 0.75 V is past FC·V_JE = 0.4 V:
+    the linear continuation."""
+    text = ("BJT on current bias\nIB 0 b 10u\nVCE c 0 5\nQ1 c b 0 QN\n.model QN npn (BF=120 "
+            "VAF=80 IS=1e-15 CJE=20p VJE=0.8 MJE=0.4 CJC=5p VJC=0.6 MJC=0.35 TF=0.3n TR=10n)\n")
+    for method in ("exponential", "constant-vbe"):
+        d = operating_point(parse(text), method=method).devices[0]
+        vbe = float(d.numeric["VBE1"])
+        vbc = vbe - 5
+        if method == "exponential":
+            vt = vt_at(27)
+            gbe = 1e-15 * math.exp(vbe / vt) / vt * (1 - vbc / 80)
+            gbc = 1e-15 * math.exp(vbc / vt) / vt
+        else:  # the textbook's diffusion capacitance τ_F·g_m, g_m = I_C/V_T (I_C = β I_B)
+            assert vbe == 0.7
+            gbe, gbc = 120 * 10e-6 / vt_at(27), 0.0
+        ss = {k: float(v) for k, v in d.numeric.items()}
+        assert ss["cpi1"] == pytest.approx(0.3e-9 * gbe + junction(20e-12, vbe, 0.8, 0.4),
+                                           rel=1e-7), method
+        assert ss["cmu1"] == pytest.approx(10e-9 * gbc + junction(5e-12, vbc, 0.6, 0.35),
+                                           rel=1e-7), method
+
+
+@pytest.mark.parametrize(("vd", "region"), [(3.0, "saturation"), (0.1, "triode")])
+def test_mosfet_capacitances_hand_formulas(vd, region):
+    """V_GS = 1.5 V, V_SB = 1 V forced; Meyer with C_ox = 3.9 ε_0 W (L − 2 LD)/TOX: saturation
+    C_gs = (2/3)C_ox + CGSO·W, C_gd = CGDO·W; triode (V_DS = 0.1 V < V_ov) C_gs = (2/3)C_ox
+    [1 − (V_ov − V_DS)²/(2V_ov − V_DS)²] + CGSO·W, C_gd = (2/3)C_ox [1 − V_ov²/(2V_ov − V_DS)²]
+    + CGDO·W. Junctions: C_db = CJ·AD/(1 + V_DB/PB)^MJ + CJSW·PD/(1 + V_DB/PB)^MJSW, C_sb the
+    same with AS, PS and V_SB."""
+    text = (f"nmos\nVS s 0 1\nVG g 0 2.5\nVD d 0 {1 + vd}\n"
+            "M1 d g s 0 NM W=10u L=1u AD=20p AS=30p PD=14u PS=16u\n"
+            ".model NM nmos (KP=200u VTO=0.5 LAMBDA=0.02 GAMMA=0.4 PHI=0.7 TOX=20n LD=0.1u "
+            "CGSO=0.3n CGDO=0.2n CJ=0.2m CJSW=0.5n MJ=0.45 MJSW=0.3 PB=0.85)\n")
+    d = operating_point(parse(text), method="exponential").devices[0]
+    assert d.region == region
+    cox = 3.9 * 8.854214871e-12 / 20e-9 * 10e-6 * (1e-6 - 2 * 0.1e-6)
+    vov = 1.5 - (0.5 + 0.4 * (math.sqrt(0.7 + 1) - math.sqrt(0.7)))
+    if region == "saturation":
+        cgs, cgd = 2 / 3 * cox, 0.0
+    else:
+        span = (2 * vov - vd) ** 2
+        cgs = 2 / 3 * cox * (1 - (vov - vd) ** 2 / span)
+        cgd = 2 / 3 * cox * (1 - vov**2 / span)
+    ss = {k: float(v) for k, v in d.small_signal.items()}
+    assert ss["cgs1"] == pytest.approx(cgs + 0.3e-9 * 10e-6, rel=1e-9)
+    assert ss["cgd1"] == pytest.approx(cgd + 0.2e-9 * 10e-6, rel=1e-9)
+    vdb, vsb = 1 + vd, 1.0
+
+    def bulk(area, perimeter, v):
+        return 0.2e-3 * area / (1 + v / 0.85) ** 0.45 + 0.5e-9 * perimeter / (1 + v / 0.85) ** 0.3
+
+    assert ss["cdb1"] == pytest.approx(bulk(20e-12, 14e-6, vdb), rel=1e-12)
+    assert ss["csb1"] == pytest.approx(bulk(30e-12, 16e-6, vsb), rel=1e-12)
+
+
+def test_diode_capacitance_hand_formula():
+    """1 mA into D: C_d = TT·(I + I_S)/(N V_T) + C_j(V_D), V_D past FC·V_J (linear branch);
+    the constant drop (V_D = 0.7 V) takes r_d = N V_T/I and the same junction law at 0.7 V."""
+    text = "diode\nI1 0 a 1m\nD1 a 0 DM\n.model DM d (IS=1e-14 N=1.5 CJO=4p VJ=0.7 M=0.4 TT=5n)\n"
+    vt = vt_at(27)
+    d = operating_point(parse(text), method="exponential").devices[0]
+    vd = float(d.bias["VD"])
+    assert vd > 0.35
+    assert float(d.small_signal["cd1"]) == pytest.approx(
+        5e-9 * (1e-3 + 1e-14) / (1.5 * vt) + junction(4e-12, vd, 0.7, 0.4), rel=1e-7)
+    c = operating_point(parse(text), method="constant-vbe").devices[0]
+    assert float(c.numeric["cd1"]) == pytest.approx(
+        5e-9 * 1e-3 / (1.5 * vt) + junction(4e-12, 0.7, 0.7, 0.4), rel=1e-9)
+
+
+def test_a_card_without_capacitances_leaves_the_symbols():
+    """No CJE/TF on the card: C_π stays the symbol cpi1 (not a silent 0); a card parameter the
+    formulas leave out (XTF) keeps C_π a symbol too, and says so."""
+    base = "t\nIB 0 b 10u\nVCE c 0 5\nQ1 c b 0 QN\n.model QN npn (BF=120 IS=1e-15{})\n"
+    plain = operating_point(parse(base.format("")), method="exponential").devices[0]
+    assert "cpi1" not in plain.small_signal and "cmu1" not in plain.small_signal
+    xtf = operating_point(parse(base.format(" CJE=2p CJC=1p TF=1n XTF=2")),
+                          method="exponential").devices[0]
+    assert "cpi1" not in xtf.small_signal and "cmu1" in xtf.small_signal
+    assert any("cpi is left a symbol" in w and "XTF" in w for w in xtf.warnings)

@@ -26,9 +26,10 @@ from ..analysis.linear import measure, param_values
 from ..circuit.netlist import VOLTAGE_KINDS, Circuit, Element, _Sets, conducting_pairs
 from ..circuit.values import symbol
 from ..errors import AnalysisError, SymsigError
+from .capacitance import capacitances
 from .dc import VBE_ON, VCE_SAT, card_values, dc_circuit, polarity, quantity_names
 from .exponential import mos_derivatives, mos_region
-from .newton import SPICE_DEFAULTS, DeviceLaw, Solution, numeric, solve_dc
+from .newton import SPICE_DEFAULTS, DeviceLaw, Solution, numeric, solve_dc, terminal_rows
 from .operating_point import DeviceBias, OperatingPoint, off_region_warning
 from .temperature import celsius, temperatures, thermal_voltage
 
@@ -380,10 +381,10 @@ def _square_law(dc: Circuit, d: Element, rows, num) -> DeviceLaw:
     params = dict(SPICE_DEFAULTS["M"])
     params.update({"kp": value("kp"), "vth": sgn * value("Vth"), "w": value("W"),
                    "l": value("L")})
-    for key in ("lambda", "gamma", "phi"):
+    for key in ("lambda", "gamma", "phi", "ld"):
         if key in card.params:
             params[key] = num(card.params[key])
-    return DeviceLaw(d, card.type, [None if n == "0" else rows[n] for n in d.nodes], params)
+    return DeviceLaw(d, card.type, terminal_rows(d, rows), params)
 
 
 def _device_numbers(dc: Circuit, d: Element, state: str, lin: _Linear, sol: Solution,
@@ -416,6 +417,9 @@ def _device_numbers(dc: Circuit, d: Element, state: str, lin: _Linear, sol: Solu
             va = _known(num, symbol("VA" + suffix))
             if va is not None:
                 out["ro"] = va / ic
+            vbe = out[names["vbe"]]
+            out.update(_card_capacitances(dc, d, num, {"vbe": vbe, "vbc": vbe - out[names["vce"]]},
+                                          {"gbe": gm, "gbc": 0.0}))
     elif d.kind == "D":
         a, k = d.nodes
         if state == "forward":
@@ -432,6 +436,8 @@ def _device_numbers(dc: Circuit, d: Element, state: str, lin: _Linear, sol: Solu
         elif state == "breakdown" and i_d < 0:
             nbv = _card_number(card, "nbv", num) or n
             out["rz"] = nbv * num(VT) / -i_d
+        slope = 1 / out.get("rd", out.get("rz", math.inf))
+        out.update(_card_capacitances(dc, d, num, {"vd": out["VD"]}, {"gd": slope}))
     else:
         drain, g, s = d.nodes[:3]
         body = d.nodes[3] if len(d.nodes) > 3 else s
@@ -450,7 +456,26 @@ def _device_numbers(dc: Circuit, d: Element, state: str, lin: _Linear, sol: Solu
                 out["ro"] = 1 / gds if gds > 0 else math.inf
             if carded:
                 out["gmb"] = gmb
+            out.update(_card_capacitances(dc, d, num, {"vgs": vgs, "vds": vds, "vbs": vbs}, {},
+                                          law))
     return out
+
+
+def _card_capacitances(dc: Circuit, d: Element, num, voltages: dict[str, float],
+                       slopes: dict[str, float], law: DeviceLaw | None = None
+                       ) -> dict[str, float]:
+    """The capacitances the device's card gives at the constant-drop Q-point: depletion at its
+    junction voltages (a V_BE of 0.7 V), diffusion the textbook's way (C_de = τ_F·g_m, τ_T/r_d);
+    none when a card value has no number."""
+    try:
+        temps = temperatures(dc)
+        if law is None:
+            law = DeviceLaw.of(d, dc.model_of(d), None, num, num(VT), temps)
+        else:  # the square law's own threshold, at the netlist's temperature
+            law = replace(law, temp=temps[0], tnom=temps[1])
+        return capacitances(law, dc.model_of(d), voltages, num, slopes)[0]
+    except SymsigError:
+        return {}
 
 
 def _mos_states(dc: Circuit, states: dict[str, str], numbers: dict[str, dict[str, float]]

@@ -10,13 +10,14 @@ V_T to the simulated temperature as SPICE does (`temperature.py`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import sympy
 
 from ..analysis.linear import param_values
 from ..circuit.netlist import DEVICE_KINDS, Circuit
 from ..circuit.values import symbol
+from .capacitance import bjt_slopes, capacitances
 from .dc import dc_circuit, polarity, quantity_names
 from .newton import DeviceLaw, numeric, solve_dc
 from .operating_point import DeviceBias, OperatingPoint, off_region_warning
@@ -41,7 +42,7 @@ def exponential(circuit: Circuit, given: Mapping[str, object]) -> OperatingPoint
         return laws
 
     solution = solve_dc(linear, make, num, [n for d in devices for n in d.nodes])
-    reports = {law.element.name: report(law, law.voltages(solution.x), circuit)
+    reports = {law.element.name: report(law, law.voltages(solution.x), circuit, num)
                for law in laws}
     out = []
     for d in circuit.devices():
@@ -69,8 +70,10 @@ def _defaults_used(circuit: Circuit) -> list[str]:
     return said
 
 
-def report(law: DeviceLaw, v: list[float], circuit: Circuit) -> DeviceBias:
-    """Bias quantities, region and small-signal parameters of one solved device."""
+def report(law: DeviceLaw, v: list[float], circuit: Circuit, num: Callable[[object], float]
+           ) -> DeviceBias:
+    """Bias quantities, region and small-signal parameters of one solved device, with the
+    capacitances its card gives (`capacitance.py`)."""
     e = law.element
     sgn = polarity(law.type)
     names = quantity_names(law.type)
@@ -97,6 +100,8 @@ def report(law: DeviceLaw, v: list[float], circuit: Circuit) -> DeviceBias:
         if gpi > 0:
             beta = gm / gpi
             small.update({"beta": beta, "alpha": beta / (beta + 1), "re": beta / (beta + 1) / gm})
+        at = {"vbe": vbe, "vbc": vbc}
+        slopes = bjt_slopes(law, vbe, vbc)
     elif e.kind == "D":
         vd = sgn * (v[0] - v[1])
         i_d = law.diode_current(vd)
@@ -108,6 +113,7 @@ def report(law: DeviceLaw, v: list[float], circuit: Circuit) -> DeviceBias:
             region = "forward" if i_d > 0 else "off"
         gd = (law.diode_current(vd + _H) - law.diode_current(vd - _H)) / (2 * _H)
         small = {"rz" if region == "breakdown" else "rd": _inverse(gd)}
+        at, slopes = {"vd": vd}, {"gd": gd}
     else:
         vgs, vds = sgn * (v[1] - v[2]), sgn * (v[0] - v[2])
         vbs = sgn * (v[3] - v[2]) if len(v) > 3 else 0.0
@@ -117,12 +123,15 @@ def report(law: DeviceLaw, v: list[float], circuit: Circuit) -> DeviceBias:
         region = mos_region(vov, vds)
         gm, gds, gmb = mos_derivatives(law, vgs, vds, vbs)
         small = {"gm": gm, "ro": _inverse(gds), "gmb": gmb}
+        at, slopes = {"vgs": vgs, "vds": vds, "vbs": vbs}, {}
+    caps, notes = capacitances(law, circuit.model_of(e), at, num, slopes)
+    small.update(caps)
     numbers = {k + own: x for k, x in bias.items()}
     numbers.update({k + suffix: x for k, x in small.items()})
     return DeviceBias(e.name, law.type, region, {k: f(x) for k, x in bias.items()},
                       {k + suffix: (f(x) if math.isfinite(x) else sympy.oo)
                        for k, x in small.items()},
-                      off_region_warning(e.name, region, e.kind), numbers)
+                      off_region_warning(e.name, region, e.kind) + notes, numbers)
 
 
 def mos_region(vov: float, vds: float) -> str:

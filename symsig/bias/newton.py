@@ -10,7 +10,7 @@ constant drops, so only MOSFETs (the square law) are left to it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,9 +28,11 @@ SPICE_DEFAULTS = {
           "eg": 1.11, "xti": 3.0, "xtb": 0.0},
     "D": {"is": 1e-14, "n": 1.0, "bv": math.inf, "ibv": 1e-3, "nbv": None, "eg": 1.11,
           "xti": 3.0, "tcv": 0.0},
-    "M": {"kp": 2e-5, "vth": 0.0, "lambda": 0.0, "w": 1e-4, "l": 1e-4, "gamma": 0.0,
-          "phi": 0.6},
+    "M": {"kp": None, "vth": 0.0, "lambda": 0.0, "w": 1e-4, "l": 1e-4, "gamma": 0.0,
+          "phi": 0.6, "ld": 0.0, "tox": 0.0, "uo": 600.0},
 }
+#: SiO2's permittivity as SPICE takes it (F/m): C_ox = EPS_OX/TOX.
+EPS_OX = 3.9 * 8.854214871e-12
 
 
 @dataclass
@@ -42,12 +44,16 @@ class DeviceLaw:
     rows: list[int | None]
     params: dict[str, float]
     vt: float = VT_27C
+    temp: float = NOMINAL  # kelvin: the simulated temperature and the cards' nominal one
+    tnom: float = NOMINAL
 
     @classmethod
-    def of(cls, e: Element, card, rows: dict[str, int], num: Callable[[object], float],
-           vt: float = VT_27C, temps: tuple[float, float] = (NOMINAL, NOMINAL)) -> DeviceLaw:
+    def of(cls, e: Element, card, rows: Mapping[str, int] | None,
+           num: Callable[[object], float], vt: float = VT_27C,
+           temps: tuple[float, float] = (NOMINAL, NOMINAL)) -> DeviceLaw:
         """The law of device `e` with its card's parameters, at the simulated temperature
-        `temps` = (TEMP, TNOM) in kelvin (a card's own TNOM, in °C, wins)."""
+        `temps` = (TEMP, TNOM) in kelvin (a card's own TNOM, in °C, wins); `rows` places its
+        terminals in the equations (None: a law on its own, for its numbers)."""
         params = dict(SPICE_DEFAULTS[e.kind])
         for key, value in [*card.params.items(), *e.params]:
             if key in params:
@@ -55,13 +61,15 @@ class DeviceLaw:
         temp, tnom = temps
         if "tnom" in card.params:
             tnom = num(card.params["tnom"]) + ZERO_CELSIUS
+        if e.kind == "M" and params["kp"] is None:  # SPICE: KP = UO·C_ox when TOX is given
+            params["kp"] = params["uo"] * 1e-4 * EPS_OX / params["tox"] if params["tox"] \
+                else 2e-5
         params = at_temperature(e.kind, polarity(card.type), params, temp, tnom)
         if e.kind == "D":
             if params["nbv"] is None:
                 params["nbv"] = params["n"]
             params["tbv"] = _breakdown_knee(params, vt)
-        return cls(e, card.type, [None if n == GROUND else rows[n] for n in e.nodes], params,
-                   vt)
+        return cls(e, card.type, terminal_rows(e, rows), params, vt, temp, tnom)
 
     @property
     def kind(self) -> str:
@@ -106,12 +114,12 @@ class DeviceLaw:
 
     def mos_current(self, vgs: float, vds: float, vbs: float) -> float:
         """Level 1 (Shichman-Hodges) with the body effect and channel-length modulation,
-        n-channel signs; the source is whichever end is lower."""
+        n-channel signs, k = KP·W/L_eff; the source is whichever end is lower."""
         p = self.params
         swap = vds < 0
         if swap:
             vgs, vbs, vds = vgs - vds, vbs - vds, -vds
-        k = p["kp"] * p["w"] / p["l"]
+        k = p["kp"] * p["w"] / self.channel_length
         vov = vgs - self.threshold(vbs)
         if vov <= 0:
             i = 0.0
@@ -120,6 +128,11 @@ class DeviceLaw:
         else:
             i = k / 2 * vov**2 * (1 + p["lambda"] * vds)
         return -i if swap else i
+
+    @property
+    def channel_length(self) -> float:
+        """L_eff = L − 2·LD: the lateral diffusion shortens the channel at both ends."""
+        return self.params["l"] - 2 * self.params["ld"]
 
     def threshold(self, vbs: float) -> float:
         """Level-1 threshold with the body effect: |V_TO| + γ(√(φ − V_BS) − √φ), continued as
@@ -170,6 +183,11 @@ class DeviceLaw:
         if self.kind == "Q":
             return max(abs(d[0] - d[1]), abs(d[1] - d[2])) / 0.1
         return abs(d[0] - d[1]) / 0.1
+
+
+def terminal_rows(e: Element, rows: Mapping[str, int] | None) -> list[int | None]:
+    """Each terminal's row in the equations (None for ground, or for a law without them)."""
+    return [None if rows is None or n == GROUND else rows[n] for n in e.nodes]
 
 
 def _breakdown_knee(p: dict[str, float], vt: float) -> float:

@@ -81,6 +81,30 @@ def _surface_shift(kelvin: float) -> float:
         - 1.1150877 * kelvin / NOMINAL
 
 
+def potential_at(potential: float, temp: float, tnom: float) -> float:
+    """A built-in potential (a junction's VJ or PB, a MOSFET's surface potential PHI) given at
+    `tnom`, at `temp` (kelvin): SPICE scales its part above the n_i term with T and adds that
+    term at the new temperature."""
+    return temp / tnom * (potential - _surface_shift(tnom)) + _surface_shift(temp)
+
+
+def junction_at_temperature(c0: float, potential: float, grading: float, temp: float,
+                            tnom: float) -> tuple[float, float]:
+    """A depletion capacitance's zero-bias value C_J0 and built-in potential V_J, given at
+    `tnom`, at `temp` (kelvin): V_J by `potential_at`, and C_J0 by SPICE's law
+    C_J0·[1 + M(4e-4·(T − 300.15) − V_J(T)/V_J0 + 1)] (the same bracket at TNOM divided out),
+    with V_J0 the potential referred to 27 °C."""
+    if temp == tnom:
+        return c0, potential
+    reference = (potential - _surface_shift(tnom)) * NOMINAL / tnom
+    hot = potential_at(potential, temp, tnom)
+
+    def bracket(kelvin: float, pb: float) -> float:
+        return 1 + grading * (4e-4 * (kelvin - NOMINAL) - (pb - reference) / reference)
+
+    return c0 * bracket(temp, hot) / bracket(tnom, potential), hot
+
+
 def at_temperature(kind: str, polarity: int, params: dict[str, float], temp: float,
                    tnom: float) -> dict[str, float]:
     """`params` (SPICE's defaults and the card's values, at `tnom`) moved to `temp`, both in
@@ -104,8 +128,7 @@ def at_temperature(kind: str, polarity: int, params: dict[str, float], temp: flo
         # band gap. `vth` is VTO with its sign (negative for a pmos), as the card gives it.
         p["kp"] /= ratio**1.5
         sign = float(polarity)
-        phi_ref = (p["phi"] - _surface_shift(tnom)) / (tnom / NOMINAL)
-        phi = temp / NOMINAL * phi_ref + _surface_shift(temp)
+        phi = potential_at(p["phi"], temp, tnom)
         built_in = (p["vth"] - sign * p["gamma"] * math.sqrt(p["phi"])
                     + (_band_gap(tnom) - _band_gap(temp)) / 2 + sign * (phi - p["phi"]) / 2)
         p["vth"] = built_in + sign * p["gamma"] * math.sqrt(phi)
