@@ -27,6 +27,7 @@ from symsig import parse, transfer
 from symsig.bias import numbers_at_the_end, operating_point
 from symsig.devices import Options
 from symsig.devices.ac import small_signal
+from symsig.errors import AnalysisError
 from tests.ngspice import ngspice_ac, run_op
 
 TOL = 1e-5
@@ -245,3 +246,63 @@ def test_gain_with_the_cards_capacitances_is_ngspices(ngspice, stage, freq):
     ours = complex(transfer(linear, "out", "Vs").evaluate(values, s=2j * math.pi * freq))
     theirs = ngspice_ac(text, freq, "v(out)")
     assert abs(ours - theirs) <= TOL * abs(theirs)
+
+
+# A two-stage CMOS op-amp (5-transistor OTA and a common-source stage, level 1, W/L given,
+# ±15 V) closed as a non-inverting amplifier of gain 1 + RF/RI = 11, every device saturated:
+# Newton from 0 V circles here without settling; SPICE's homotopies, gmin stepping and source
+# stepping, each reach ngspice's solution.
+CIRCLING = """two-stage CMOS op-amp on which plain Newton circles
+VDD vdd 0 15
+VSS vss 0 -15
+IREF vdd bias 10u
+M8 bias bias vss vss NM W=1u L=2u
+Vs inp 0 DC 0 AC 1
+RF out inn 10k
+RI inn 0 1k
+M1 x inn t vss NM W=1000u L=2u
+M2 o1 inp t vss NM W=1000u L=2u
+M3 x x vdd vdd PM W=100u L=2u
+M4 o1 x vdd vdd PM W=100u L=2u
+M5 t bias vss vss NM W=100u L=2u
+M6 out o1 vdd vdd PM W=10u L=2u
+M7 out bias vss vss NM W=10u L=2u
+.model NM nmos (LEVEL=1 KP=300u VTO=0.2 LAMBDA=0.01 GAMMA=0.5 PHI=0.7)
+.model PM pmos (LEVEL=1 KP=50u VTO=-0.8 LAMBDA=0.01 GAMMA=0.5 PHI=0.7)
+""" + TIGHT + "\n"
+
+
+def _none(*_):
+    return None
+
+
+@pytest.mark.ngspice
+@pytest.mark.parametrize("homotopies", ["both", "gmin stepping", "source stepping", "neither"])
+def test_newton_that_circles_is_rescued_by_spices_homotopies(ngspice, monkeypatch, homotopies):
+    """Every device's region, I_D, V_GS and V_DS against ngspice's .op (to 1e-5), by either
+    homotopy alone; without them the method says it did not converge (so this netlist needs
+    them); and the closed-loop gain at the Q-point is ngspice's .ac gain, a little under 11."""
+    from symsig.bias import newton
+
+    if homotopies in ("source stepping", "neither"):
+        monkeypatch.setattr(newton, "_gmin_stepping", _none)
+    if homotopies in ("gmin stepping", "neither"):
+        monkeypatch.setattr(newton, "_source_stepping", _none)
+    circuit = parse(CIRCLING)
+    if homotopies == "neither":
+        with pytest.raises(AnalysisError, match="did not converge"):
+            operating_point(circuit, method="exponential")
+        return
+    ours = operating_point(circuit, method="exponential")
+    spice = operating_point(circuit, method="ngspice")
+    assert [d.region for d in ours.devices] == [d.region for d in spice.devices] == \
+        ["saturation"] * 8
+    theirs, ours = spice.values(), ours.values()
+    compared = [k for k in ours if k[:2] in ("ID", "VG", "VS", "VD")]
+    off = {k: (ours[k], theirs[k]) for k in compared
+           if abs(ours[k] - theirs[k]) > TOL * abs(theirs[k])}
+    assert len(compared) == 8 * 3 and not off
+    values = numbers_at_the_end(circuit, method="exponential").values
+    gain = complex(transfer(small_signal(circuit), "out", "Vs").evaluate(values))
+    reference = ngspice_ac(CIRCLING, 1e3, "v(out)")
+    assert 10 < abs(reference) < 11 and abs(gain - reference) <= TOL * abs(reference)

@@ -231,7 +231,15 @@ class Solution:
 def solve_dc(linear: Circuit, devices: Iterable[DeviceLaw] | Callable[[dict], list[DeviceLaw]],
              num: Callable[[object], float], extra_nodes: Iterable[str] = ()) -> Solution:
     """Newton on `linear` (sources at their DC values) plus `devices`, each drawing its law's
-    currents; `devices` may be a function of the node index (rows are known only here)."""
+    currents; `devices` may be a function of the node index (rows are known only here).
+
+    Where Newton from 0 V does not settle (it can circle a solution it never reaches: a
+    high-gain loop such as a two-stage op-amp), SPICE's two homotopies follow: gmin stepping
+    (every node tied to ground by a conductance that falls from 1 mS to SPICE's gmin, 1e-12 S,
+    a decade at a time, each solution the start of the next) and source stepping (every source
+    raised from 0 to its value in steps, gmin in place). Newton then takes the circuit itself
+    from there; where it cannot (a node that only devices that are off reach), the answer is
+    SPICE's, gmin included."""
     drive = {x.name.lower(): x.value for x in linear.elements if x.kind in "VI"}
     eq = equations(linear, drive, extra_nodes)
     laws = devices(eq.index) if callable(devices) else list(devices)
@@ -242,9 +250,35 @@ def solve_dc(linear: Circuit, devices: Iterable[DeviceLaw] | Callable[[dict], li
         a[i, j] += sum(num(t) for t in terms)
     for i, terms in eq.rhs.items():
         b[i] += sum(num(t) for t in terms)
-    x = np.zeros(size)
-    gmin = np.eye(size) * 1e-12 * (np.arange(size) < nodes)  # gmin to ground, as SPICE
-    for _ in range(500):
+    on_nodes = np.eye(size) * (np.arange(size) < nodes)
+
+    def newton(x: np.ndarray, shunt: float, scale: float, steps: int) -> np.ndarray | None:
+        return _newton(a + shunt * on_nodes, b * scale, laws, x, steps, _GMIN * on_nodes)
+
+    x = newton(np.zeros(size), 0.0, 1.0, 500)
+    for homotopy in (_gmin_stepping, _source_stepping):
+        if x is None:
+            x = homotopy(newton, size)
+            if x is not None:  # the circuit itself from there, or SPICE's answer with gmin
+                polished = newton(x, 0.0, 1.0, 100)
+                x = x if polished is None else polished
+    if x is None:
+        raise AnalysisError("the DC operating point did not converge (Newton from 0 V, gmin "
+                            "stepping and source stepping all failed)")
+    return Solution(x, eq)
+
+
+#: S: SPICE's gmin from every node to ground; here in the Jacobian only (a node that only an
+#: off device reaches keeps a solvable step), so the solution is the circuit's own
+_GMIN = 1e-12
+
+
+def _newton(a: np.ndarray, b: np.ndarray, laws: list[DeviceLaw], x: np.ndarray, steps: int,
+            gmin: np.ndarray) -> np.ndarray | None:
+    """Newton's method from `x` on a·x − b + Σ device currents = 0, each step limited as SPICE
+    limits junctions; the solution, or None when `steps` steps do not settle."""
+    x = x.copy()
+    for _ in range(steps):
         f = a @ x - b
         jac = a + gmin
         for law in laws:
@@ -263,8 +297,35 @@ def solve_dc(linear: Circuit, devices: Iterable[DeviceLaw] | Callable[[dict], li
         x += dx
         if np.max(np.abs(dx), initial=0.0) < 1e-12 * (1 + np.max(np.abs(x), initial=0.0)) \
                 and step <= 1:
-            return Solution(x, eq)
-    raise AnalysisError("the DC operating point did not converge (500 Newton steps)")
+            return x
+    return None
+
+
+def _gmin_stepping(newton: Callable[..., np.ndarray | None], size: int) -> np.ndarray | None:
+    """From a circuit every node of which is tied to ground by 1 mS, down a decade at a time to
+    SPICE's gmin, each solution starting the next."""
+    x = np.zeros(size)
+    for shunt in [10.0**-k for k in range(3, 13)]:
+        x = newton(x, shunt, 1.0, 200)
+        if x is None:
+            return None
+    return x
+
+
+def _source_stepping(newton: Callable[..., np.ndarray | None], size: int) -> np.ndarray | None:
+    """Every independent source raised from 0 to its value, each solution starting the next;
+    a step that fails is halved (down to 1e-4 of the way)."""
+    x, done, step = np.zeros(size), 0.0, 0.1
+    while done < 1:
+        target = min(1.0, done + step)
+        trial = newton(x, _GMIN, target, 200)
+        if trial is None:
+            step /= 2
+            if step < 1e-4:
+                return None
+            continue
+        x, done, step = trial, target, min(step * 2, 0.25)
+    return x
 
 
 def numeric(subs: dict[sympy.Symbol, sympy.Expr]) -> Callable[[object], float]:
