@@ -169,3 +169,13 @@ def test_a_card_without_capacitances_leaves_the_symbols():
                           method="exponential").devices[0]
     assert "cpi1" not in xtf.small_signal and "cmu1" in xtf.small_signal
     assert any("cpi is left a symbol" in w and "XTF" in w for w in xtf.warnings)
+
+
+def test_a_symbolic_capacitance_leaves_the_q_point_standing():
+    """CJE = {cj} without a number: the Q-point and g_m are found as before (by hand, I_B = 10 µA
+    forced), C_π stays a symbol, and a warning says why."""
+    text = "t\nIB 0 b 10u\nVCE c 0 5\nQ1 c b 0 QN\n.model QN npn (BF=120 IS=1e-15 CJE={cj})\n"
+    d = operating_point(parse(text), method="exponential").devices[0]
+    assert float(d.bias["IB"]) == pytest.approx(10e-6, rel=1e-9)
+    assert "cpi1" not in d.small_signal and "gm1" in d.small_signal
+    assert any("capacitances stay symbols" in w and "cj" in w for w in d.warnings)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 
+from ..errors import SymsigError
 from .newton import EPS_OX, DeviceLaw
 from .temperature import junction_at_temperature
 
@@ -56,7 +57,10 @@ def capacitances(law: DeviceLaw, card, voltages: Mapping[str, float],
     wanted = [c for c, keys in _SET_BY.items() if c in _STEMS[kind] and given.keys() & set(keys)]
     if not wanted:
         return {}, []
-    p = {**DEFAULTS[kind], **{k: num(v) for k, v in given.items() if k in DEFAULTS[kind]}}
+    try:
+        p = {**DEFAULTS[kind], **{k: num(v) for k, v in given.items() if k in DEFAULTS[kind]}}
+    except SymsigError as exc:  # a symbolic capacitance parameter: the Q-point stands
+        return {}, [f"{law.element.name}: its capacitances stay symbols ({exc})"]
     found = _FORMULAS[kind](law, p, voltages, slopes)
     out, notes = {}, []
     for name in wanted:
