@@ -13,6 +13,8 @@ import math
 
 import pytest
 
+from symsig import parse
+from symsig.bias import operating_point as symsig_operating_point
 from symsig.bias.ngspice import operating_point
 from tests.test_real_devices import CE, CS_CAPS, DIFF_MOS
 
@@ -103,3 +105,23 @@ def test_pnp_bias_signs(ngspice):
     assert op["IC7"] > 0 and op["IB7"] > 0 and op["VEB7"] > 0 and op["VEC7"] > 0
     vcb = op["VEC7"] - op["VEB7"]
     assert math.isclose(op["IC7"] / op["IB7"], 80 * (1 + vcb / 60), rel_tol=1e-6)
+
+
+@pytest.mark.ngspice
+@pytest.mark.parametrize("case", ["27C", "75C", "0C-tnom50"])
+def test_bridge_names_against_the_exponential_route(ngspice, case):
+    """A second route to every name the bridge hands out: the exponential method computes the
+    same quantities from the same laws itself (tests/test_bias_exponential.py pins it to
+    ngspice's raw vectors), so on the netlist with every kind of device, each of its names
+    (IC2 and VEB2 of the pnp, Vov of the pmos, gmb, re, cdb and csb, ...) must carry the same
+    number in the bridge's map, to 1e-5."""
+    from tests.test_bias_exponential import TIGHT, netlist_at
+
+    text = netlist_at(case) + TIGHT + "\n"
+    bridge = operating_point(text)
+    ours = symsig_operating_point(parse(text), "exponential").values()
+    assert {"IC2", "VEB2", "VEC2", "Vov5", "Vov7", "gmb6", "re1", "cdb7", "csb5",
+            "rz9"} <= set(ours)
+    off = {k: (v, bridge[k]) for k, v in ours.items()
+           if abs(v - bridge[k]) > 1e-5 * abs(bridge[k]) + (1e-15 if k.startswith("gmb") else 0)}
+    assert not off

@@ -279,7 +279,7 @@ def _none(*_):
 @pytest.mark.ngspice
 @pytest.mark.parametrize("homotopies", ["both", "gmin stepping", "source stepping", "neither"])
 def test_newton_that_circles_is_rescued_by_spices_homotopies(ngspice, monkeypatch, homotopies):
-    """Every device's region, I_D, V_GS and V_DS against ngspice's .op (to 1e-5), by either
+    """Every device's region, I_D, V_GS, V_DS and V_ov against ngspice's .op (to 1e-5), by either
     homotopy alone; without them the method says it did not converge (so this netlist needs
     them); and the closed-loop gain at the Q-point is ngspice's .ac gain, a little under 11."""
     from symsig.bias import newton
@@ -298,10 +298,10 @@ def test_newton_that_circles_is_rescued_by_spices_homotopies(ngspice, monkeypatc
     assert [d.region for d in ours.devices] == [d.region for d in spice.devices] == \
         ["saturation"] * 8
     theirs, ours = spice.values(), ours.values()
-    compared = [k for k in ours if k[:2] in ("ID", "VG", "VS", "VD")]
+    compared = [k for k in ours if k[:2] in ("ID", "VG", "VS", "VD", "Vo")]
     off = {k: (ours[k], theirs[k]) for k in compared
            if abs(ours[k] - theirs[k]) > TOL * abs(theirs[k])}
-    assert len(compared) == 8 * 3 and not off
+    assert len(compared) == 8 * 4 and not off
     values = numbers_at_the_end(circuit, method="exponential").values
     gain = complex(transfer(small_signal(circuit), "out", "Vs").evaluate(values))
     reference = ngspice_ac(CIRCLING, 1e3, "v(out)")

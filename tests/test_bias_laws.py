@@ -179,3 +179,31 @@ def test_a_symbolic_capacitance_leaves_the_q_point_standing():
     assert float(d.bias["IB"]) == pytest.approx(10e-6, rel=1e-9)
     assert "cpi1" not in d.small_signal and "gm1" in d.small_signal
     assert any("capacitances stay symbols" in w and "cj" in w for w in d.warnings)
+
+
+# -- the temperature laws, by hand ---------------------------------------------------------------
+
+def test_bjt_saturation_current_at_75_c_hand_formula():
+    """I_B = 10 µA forced, no V_AF, .temp 75 (TNOM 27 °C): I_C = BF·I_B and V_BE = V_T(T)·
+    ln(I_C/I_S(T) + 1) with SPICE's I_S(T) = I_S (T/T_nom)^XTI exp((T/T_nom − 1)·EG/V_T(T)),
+    EG = 1.11 eV, XTI = 3; g_m = I_C/V_T(T) (the reverse junction's I_S(T)·(1 + BF/BR), ~1e-10
+    A, aside: 6e-8 of I_C)."""
+    text = ("BJT at 75 C\nIB 0 b 10u\nVCE c 0 5\nQ1 c b 0 QN\n.model QN npn (BF=120 IS=1e-15)\n"
+            ".temp 75\n")
+    d = operating_point(parse(text), method="exponential").devices[0]
+    t, tnom, vt = 348.15, 300.15, vt_at(75)
+    i_s = 1e-15 * (t / tnom) ** 3 * math.exp((t / tnom - 1) * 1.11 / vt)
+    ic = 120 * 10e-6
+    assert float(d.bias["IC"]) == pytest.approx(ic, rel=1e-6)
+    assert float(d.bias["VBE"]) == pytest.approx(vt * math.log(ic / i_s + 1), rel=1e-8)
+    assert float(d.small_signal["gm1"]) == pytest.approx(ic / vt, rel=1e-6)
+
+
+def test_mosfet_mobility_at_75_c_hand_formula():
+    """SPICE's KP(T) = KP·(T/T_nom)^(−3/2), seen without the threshold's own temperature law: in
+    saturation with λ = 0, g_m²/(2 I_D) = KP(T)·W/L whatever V_th(T) is. V_GS = 1.5 V forced."""
+    text = ("nmos at 75 C\nVG g 0 1.5\nVD d 0 3\nM1 d g 0 0 NM W=10u L=1u\n"
+            ".model NM nmos (KP=200u VTO=0.5 GAMMA=0.4 PHI=0.7)\n.temp 75\n")
+    d = operating_point(parse(text), method="exponential").devices[0]
+    gm, i_d = float(d.small_signal["gm1"]), float(d.bias["ID"])
+    assert gm**2 / (2 * i_d) == pytest.approx(200e-6 * (348.15 / 300.15) ** -1.5 * 10, rel=1e-7)

@@ -98,14 +98,14 @@ def test_subcircuit_devices_bias_names(ngspice, capsys, tmp_path, bias):
 
 @pytest.mark.ngspice
 def test_exponential_q_point_of_the_opamp_is_ngspices(ngspice):
-    """Every device's I_D, V_GS, V_DS, g_m, g_mb and r_o by the exponential method against the
-    ngspice bridge, to 1e-5 (both at tight tolerances; symsig's k/q differs from ngspice's by
+    """Every device's I_D, V_GS, V_DS, V_ov, g_m, g_mb and r_o by the exponential method against
+    the ngspice bridge, to 1e-5 (both at tight tolerances; symsig's k/q differs from ngspice's by
     3.4e-7, which no MOS number here depends on)."""
     circuit = parse(OPAMP)
     ours = operating_point(circuit, "exponential").values()
     theirs = operating_point(circuit, "ngspice").values()
-    compared = [k for k in ours if k[:2] in ("ID", "VG", "VS", "VD", "gm", "ro")]
-    assert len(compared) >= 6 * len(OPAMP_DEVICES)
+    compared = [k for k in ours if k[:2] in ("ID", "VG", "VS", "VD", "Vo", "gm", "ro")]
+    assert len(compared) >= 7 * len(OPAMP_DEVICES)
     off = {k: (ours[k], theirs[k]) for k in compared
            if abs(ours[k] - theirs[k]) > 1e-5 * abs(theirs[k]) + 1e-15}
     assert not off
