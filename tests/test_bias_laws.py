@@ -207,3 +207,15 @@ def test_mosfet_mobility_at_75_c_hand_formula():
     d = operating_point(parse(text), method="exponential").devices[0]
     gm, i_d = float(d.small_signal["gm1"]), float(d.bias["ID"])
     assert gm**2 / (2 * i_d) == pytest.approx(200e-6 * (348.15 / 300.15) ** -1.5 * 10, rel=1e-7)
+
+
+def test_bjt_emission_coefficient_hand_formula():
+    """NF = 1.2: with I_B = 10 µA forced and no V_AF, V_BE = NF·V_T·ln(I_C/I_S + 1), g_m =
+    I_C/(NF·V_T), r_π = NF·V_T/I_B (the reverse junction's I_S-sized terms aside)."""
+    text = ("BJT with NF\nIB 0 b 10u\nVCE c 0 5\nQ1 c b 0 QN\n"
+            ".model QN npn (BF=120 IS=1e-15 NF=1.2)\n")
+    d = operating_point(parse(text), method="exponential").devices[0]
+    nvt, ic = 1.2 * vt_at(27), 120 * 10e-6
+    assert float(d.bias["VBE"]) == pytest.approx(nvt * math.log(ic / 1e-15 + 1), rel=1e-9)
+    assert float(d.small_signal["gm1"]) == pytest.approx(ic / nvt, rel=1e-7)
+    assert float(d.small_signal["rpi1"]) == pytest.approx(nvt / 10e-6, rel=1e-7)

@@ -9,6 +9,7 @@ ngspice's `.op` vectors read by tests/ngspice.py (which imports nothing from sym
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -164,3 +165,39 @@ def test_a_temperature_symsig_cannot_read_is_a_warning():
     n = numbers_at_the_end(parse(CE + ".temp {T}\n"), {"IC1": "1m"})
     assert any("'{T}' is not a number" in w and "27 C" in w for w in n.warnings)
     assert float(n.values["gm1"]) == pytest.approx(1e-3 / VT27, rel=1e-12)
+
+
+CS_AND_DIODE = """CS stage and a diode-loaded divider, each signal coupled in
+VDD vdd 0 10
+Vs s 0 AC 1
+C1 s g 10u
+RG1 vdd g 956k
+RG2 g 0 100k
+M1 d g 0 NM W=10u L=1u
+RD vdd d 10k
+C2 d out 10u
+RL out 0 40k
+Vt t 0 AC 1
+Rt t a 1k
+R2 vdd a 10k
+D2 a 0 DM
+.model NM nmos (KP=200u VTO=0.5 LAMBDA=0.02)
+.model DM d (IS=1e-14 N=1.5)
+"""
+
+
+def test_cli_relations_for_a_mosfet_and_a_diode(capsys, monkeypatch):
+    """`--subs ID1=0.2m,Vov1=0.4,ID2=1m` (the Q-point only decides the regions: M1 saturated,
+    D2 forward): g_m1 = 2 I_D/V_ov = 1 mS and r_o1 = 1/(λ I_D) = 250 kΩ, so v(out)/Vs =
+    −g_m (R_D ∥ R_L ∥ r_o) by hand; r_d2 = N V_T/I_D, so v(a)/Vt =
+    (R2 ∥ r_d)/(R_t + R2 ∥ r_d)."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(CS_AND_DIODE))
+    subs = ["--subs", "ID1=0.2m,Vov1=0.4,ID2=1m", "--json"]
+    assert main(["analyze", "-", "--source", "Vs", "--output", "out", *subs]) == 0
+    gain = json.loads(capsys.readouterr().out)["numeric"]["gain"]
+    assert gain == pytest.approx(-2 * 0.2e-3 / 0.4 * par(10e3, 40e3, 250e3), rel=1e-12)
+    monkeypatch.setattr("sys.stdin", io.StringIO(CS_AND_DIODE))
+    assert main(["analyze", "-", "--source", "Vt", "--output", "a", *subs]) == 0
+    lower = par(10e3, 1.5 * VT27 / 1e-3)
+    gain = json.loads(capsys.readouterr().out)["numeric"]["gain"]
+    assert gain == pytest.approx(lower / (1e3 + lower), rel=1e-12)

@@ -239,6 +239,47 @@ def test_numbers_from_a_textbook_q_point_give_ngspices_gain(ngspice, model):
     assert relative_error(ours, _ngspice_ac(text, MID_BAND, "v(out)")) <= MID_BAND_TOL
 
 
+# The textbook relations for a MOSFET and a diode, g_m = 2 I_D/V_ov and r_d = N V_T/I_D, fed
+# ngspice's own bias (and its V_T, CODATA 2014's k/q): level 1 without λ and γ has exactly that
+# g_m, and ngspice's g_d is (I_D + I_S)/(N V_T) + gmin (1e-11 away), so the gains are its .ac.
+_TIGHT = ".options reltol=1e-9 vntol=1e-12 abstol=1e-15\n.end"
+CS_SQUARE_LAW = CS.replace("LAMBDA=0.02 GAMMA=0.4 PHI=0.7", "").replace(".end", _TIGHT)
+DIODE_DIVIDER = """Diode as the lower leg of a divider, signal coupled in
+VCC vcc 0 DC 5
+R1 vcc a 4.3k
+D2 a 0 DX
+Vs sig 0 DC 0 AC 1
+Rs sig x 100
+Cin x a 1
+.model DX d (IS=1e-14 N=1.5)
+""" + _TIGHT
+
+
+@pytest.mark.ngspice
+def test_mos_relation_on_ngspices_bias_gives_its_gain(ngspice):
+    """I_D1 and V_ov1 as ngspice has them, g_m1 = 2 I_D/V_ov by the relation (no r_o, no g_mb
+    in the card): the CS gain is ngspice's .ac gain."""
+    op = _bridge_op(CS_SQUARE_LAW)
+    values = numbers_at_the_end(parse(CS_SQUARE_LAW), {"ID1": op["ID1"], "Vov1": op["Vov1"]})
+    assert float(values.values["gm1"]) == pytest.approx(op["gm1"], rel=1e-7)
+    linear = small_signal(parse(CS_SQUARE_LAW), Options.build(exclude=["ro", "gmb"]))
+    ours = complex(transfer(linear, "out", "Vs").evaluate(values.values))
+    reference = _ngspice_ac(CS_SQUARE_LAW, MID_BAND, "v(out)")
+    assert abs(reference) > 1 and relative_error(ours, reference) <= MID_BAND_TOL
+
+
+@pytest.mark.ngspice
+def test_diode_relation_on_ngspices_current_gives_its_gain(ngspice):
+    """I_D2 as ngspice has it, r_d2 = N V_T/I_D by the relation (N = 1.5 from the card): the
+    divider's v(a)/Vs = (R1 ∥ r_d)/(R_s + R1 ∥ r_d) is ngspice's .ac."""
+    op = _bridge_op(DIODE_DIVIDER)
+    values = numbers_at_the_end(parse(DIODE_DIVIDER), {"ID2": op["ID2"], "VT": op["VT"]}).values
+    assert float(values["rd2"]) == pytest.approx(op["rd2"], rel=1e-9)
+    ours = complex(transfer(small_signal(parse(DIODE_DIVIDER)), "a", "Vs").evaluate(values))
+    reference = _ngspice_ac(DIODE_DIVIDER, MID_BAND, "v(a)")
+    assert 0.1 < abs(reference) < 1 and relative_error(ours, reference) <= 1e-7
+
+
 @pytest.mark.ngspice
 def test_coupling_capacitors_kept_match_ngspice_at_low_frequency(ngspice):
     """With every netlist capacitor kept as 1/(sC), the agreement holds where they matter."""
