@@ -219,3 +219,18 @@ def test_bjt_emission_coefficient_hand_formula():
     assert float(d.bias["VBE"]) == pytest.approx(nvt * math.log(ic / 1e-15 + 1), rel=1e-9)
     assert float(d.small_signal["gm1"]) == pytest.approx(ic / nvt, rel=1e-7)
     assert float(d.small_signal["rpi1"]) == pytest.approx(nvt / 10e-6, rel=1e-7)
+
+
+def test_forward_biased_body_hand_formula():
+    """V_BS = +0.2 V (body above the source), as SPICE's level 1 continues the law there: the
+    root √(φ − V_BS) becomes its tangent √φ − V_BS/(2√φ), so V_th = V_TO + γ(tangent − √φ), and
+    g_mb = g_m·γ/(2·tangent) (SPICE's own expression, not the tangent law's slope)."""
+    text = ("nmos, body forward\nVB b 0 0.2\nVG g 0 1.5\nVD d 0 3\nM1 d g 0 b NM W=10u L=1u\n"
+            ".model NM nmos (KP=200u VTO=0.5 LAMBDA=0.02 GAMMA=0.4 PHI=0.7)\n")
+    d = operating_point(parse(text), method="exponential").devices[0]
+    tangent = math.sqrt(0.7) - 0.2 / (2 * math.sqrt(0.7))
+    vov = 1.5 - (0.5 + 0.4 * (tangent - math.sqrt(0.7)))
+    gm = 200e-6 * 10 * vov * (1 + 0.02 * 3)
+    assert float(d.bias["Vov"]) == pytest.approx(vov, rel=1e-12)
+    assert float(d.small_signal["gm1"]) == pytest.approx(gm, rel=1e-8)
+    assert float(d.small_signal["gmb1"]) == pytest.approx(gm * 0.4 / (2 * tangent), rel=1e-8)
