@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from fractions import Fraction
 
 import pytest
 
@@ -153,3 +154,20 @@ def test_transformer_and_coupled_coils_through_the_bias_layer(ngspice, bias):
     theirs = ngspice_ac(COUPLED_FOR_NGSPICE, freq, "v(out)")
     assert abs(theirs) > 1
     assert abs(ours - theirs) <= 1e-5 * abs(theirs)
+
+
+@pytest.mark.parametrize("bias", ["exponential", pytest.param("ngspice",
+                                                              marks=pytest.mark.ngspice)])
+def test_users_bias_names_an_instances_device(request, capsys, tmp_path, bias):
+    """`--subs ID2_X1=25u,Vov2_X1=0.25`: X1.M2's own bias, by the name its symbols carry, wins
+    over the Q-point: g_m2 = 2 I_D/V_ov = 200 µS and r_o2 = 1/(λ I_D) = 2 MΩ by the relations
+    (λ = 0.02), while X1.M1 keeps its Q-point numbers."""
+    if bias == "ngspice":
+        request.getfixturevalue("ngspice")
+    out = _cli_json(capsys, tmp_path, "analyze", "--source", "Vs", "--output", "out", "--bias",
+                    bias, "--subs", "ID2_X1=25u,Vov2_X1=0.25")
+    values = {k: float(Fraction(v)) for k, v in out["values"].items()
+              if k[:2] in ("gm", "ro", "ID")}  # exact numbers, as 1/40000
+    assert values["gm2_X1"] == pytest.approx(2 * 25e-6 / 0.25, rel=1e-12)
+    assert values["ro2_X1"] == pytest.approx(1 / (0.02 * 25e-6), rel=1e-12)
+    assert values["ID1_X1"] == pytest.approx(20.2e-6, rel=0.01)  # the Q-point's, not 25 µA
