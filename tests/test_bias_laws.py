@@ -31,16 +31,16 @@ def test_bjt_driven_by_a_base_current_hand_formulas():
     d = operating_point(parse(text), method="exponential").devices[0]
     vt = vt_at(27)
     ib, ic, vbe = (float(d.bias[k]) for k in ("IB", "IC", "VBE"))
-    assert ib == pytest.approx(10e-6, rel=1e-9)
-    assert vbe == pytest.approx(vt * math.log(120 * 10e-6 / 1e-15), rel=1e-8)
+    assert ib == pytest.approx(10e-6, rel=1e-9, abs=0)
+    assert vbe == pytest.approx(vt * math.log(120 * 10e-6 / 1e-15), rel=1e-8, abs=0)
     vcb = 5 - vbe
-    assert ic == pytest.approx(120 * 10e-6 * (1 + vcb / 80), rel=1e-8)
+    assert ic == pytest.approx(120 * 10e-6 * (1 + vcb / 80), rel=1e-8, abs=0)
     ss = {k: float(v) for k, v in d.small_signal.items()}
-    assert ss["rpi1"] == pytest.approx(vt / 10e-6, rel=1e-7)
-    assert ss["ro1"] == pytest.approx((80 + vcb) / ic, rel=1e-7)
-    assert ss["gm1"] == pytest.approx(ic / vt - (1 / ss["ro1"]), rel=1e-7)
-    assert ss["beta1"] == pytest.approx(120 * (1 + (vcb - vt) / 80), rel=1e-7)
-    assert ss["re1"] == pytest.approx(1 / (ss["gm1"] + 1 / ss["rpi1"]), rel=1e-9)
+    assert ss["rpi1"] == pytest.approx(vt / 10e-6, rel=1e-7, abs=0)
+    assert ss["ro1"] == pytest.approx((80 + vcb) / ic, rel=1e-7, abs=0)
+    assert ss["gm1"] == pytest.approx(ic / vt - (1 / ss["ro1"]), rel=1e-7, abs=0)
+    assert ss["beta1"] == pytest.approx(120 * (1 + (vcb - vt) / 80), rel=1e-7, abs=0)
+    assert ss["re1"] == pytest.approx(1 / (ss["gm1"] + 1 / ss["rpi1"]), rel=1e-9, abs=0)
 
 
 @pytest.mark.parametrize("celsius", [27, 75])
@@ -53,8 +53,8 @@ def test_diode_on_a_current_source_hand_formulas(celsius):
     d = operating_point(parse(text), method="exponential").devices[0]
     t, tnom, n, vt = celsius + 273.15, 300.15, 1.5, vt_at(celsius)
     i_s = 1e-14 * math.exp((t / tnom - 1) * 1.11 / (n * vt) + 3 / n * math.log(t / tnom))
-    assert float(d.bias["VD"]) == pytest.approx(n * vt * math.log(1e-3 / i_s + 1), rel=1e-8)
-    assert float(d.small_signal["rd1"]) == pytest.approx(n * vt / (1e-3 + i_s), rel=1e-7)
+    assert float(d.bias["VD"]) == pytest.approx(n * vt * math.log(1e-3 / i_s + 1), rel=1e-8, abs=0)
+    assert float(d.small_signal["rd1"]) == pytest.approx(n * vt / (1e-3 + i_s), rel=1e-7, abs=0)
 
 
 def test_mosfet_forced_by_sources_hand_formulas():
@@ -67,12 +67,13 @@ def test_mosfet_forced_by_sources_hand_formulas():
     k, lam, gamma, phi = 200e-6 * 10, 0.02, 0.4, 0.7
     vth = 0.5 + gamma * (math.sqrt(phi + 1) - math.sqrt(phi))
     vov = 1.5 - vth
-    assert float(d.bias["Vov"]) == pytest.approx(vov, rel=1e-12)
-    assert float(d.bias["ID"]) == pytest.approx(k / 2 * vov**2 * (1 + lam * 3), rel=1e-12)
+    assert float(d.bias["Vov"]) == pytest.approx(vov, rel=1e-12, abs=0)
+    assert float(d.bias["ID"]) == pytest.approx(k / 2 * vov**2 * (1 + lam * 3), rel=1e-12, abs=0)
     ss = {x: float(v) for x, v in d.small_signal.items()}
-    assert ss["gm1"] == pytest.approx(k * vov * (1 + lam * 3), rel=1e-8)
-    assert ss["ro1"] == pytest.approx(1 / (k / 2 * vov**2 * lam), rel=1e-8)
-    assert ss["gmb1"] == pytest.approx(ss["gm1"] * gamma / (2 * math.sqrt(phi + 1)), rel=1e-7)
+    assert ss["gm1"] == pytest.approx(k * vov * (1 + lam * 3), rel=1e-8, abs=0)
+    assert ss["ro1"] == pytest.approx(1 / (k / 2 * vov**2 * lam), rel=1e-8, abs=0)
+    gmb = ss["gm1"] * gamma / (2 * math.sqrt(phi + 1))
+    assert ss["gmb1"] == pytest.approx(gmb, rel=1e-7, abs=0)
 
 
 # -- capacitances from the card, by hand -------------------------------------------------------
@@ -106,9 +107,9 @@ def test_bjt_capacitances_hand_formulas():
             gbe, gbc = 120 * 10e-6 / vt_at(27), 0.0
         ss = {k: float(v) for k, v in d.numeric.items()}
         assert ss["cpi1"] == pytest.approx(0.3e-9 * gbe + junction(20e-12, vbe, 0.8, 0.4),
-                                           rel=1e-7), method
+                                           rel=1e-7, abs=0), method
         assert ss["cmu1"] == pytest.approx(10e-9 * gbc + junction(5e-12, vbc, 0.6, 0.35),
-                                           rel=1e-7), method
+                                           rel=1e-7, abs=0), method
 
 
 @pytest.mark.parametrize(("vd", "region"), [(3.0, "saturation"), (0.1, "triode")])
@@ -133,15 +134,15 @@ def test_mosfet_capacitances_hand_formulas(vd, region):
         cgs = 2 / 3 * cox * (1 - (vov - vd) ** 2 / span)
         cgd = 2 / 3 * cox * (1 - vov**2 / span)
     ss = {k: float(v) for k, v in d.small_signal.items()}
-    assert ss["cgs1"] == pytest.approx(cgs + 0.3e-9 * 10e-6, rel=1e-9)
-    assert ss["cgd1"] == pytest.approx(cgd + 0.2e-9 * 10e-6, rel=1e-9)
+    assert ss["cgs1"] == pytest.approx(cgs + 0.3e-9 * 10e-6, rel=1e-9, abs=0)
+    assert ss["cgd1"] == pytest.approx(cgd + 0.2e-9 * 10e-6, rel=1e-9, abs=0)
     vdb, vsb = 1 + vd, 1.0
 
     def bulk(area, perimeter, v):
         return 0.2e-3 * area / (1 + v / 0.85) ** 0.45 + 0.5e-9 * perimeter / (1 + v / 0.85) ** 0.3
 
-    assert ss["cdb1"] == pytest.approx(bulk(20e-12, 14e-6, vdb), rel=1e-12)
-    assert ss["csb1"] == pytest.approx(bulk(30e-12, 16e-6, vsb), rel=1e-12)
+    assert ss["cdb1"] == pytest.approx(bulk(20e-12, 14e-6, vdb), rel=1e-12, abs=0)
+    assert ss["csb1"] == pytest.approx(bulk(30e-12, 16e-6, vsb), rel=1e-12, abs=0)
 
 
 def test_diode_capacitance_hand_formula():
@@ -153,10 +154,10 @@ def test_diode_capacitance_hand_formula():
     vd = float(d.bias["VD"])
     assert vd > 0.35
     assert float(d.small_signal["cd1"]) == pytest.approx(
-        5e-9 * (1e-3 + 1e-14) / (1.5 * vt) + junction(4e-12, vd, 0.7, 0.4), rel=1e-7)
+        5e-9 * (1e-3 + 1e-14) / (1.5 * vt) + junction(4e-12, vd, 0.7, 0.4), rel=1e-7, abs=0)
     c = operating_point(parse(text), method="constant-vbe").devices[0]
     assert float(c.numeric["cd1"]) == pytest.approx(
-        5e-9 * 1e-3 / (1.5 * vt) + junction(4e-12, 0.7, 0.7, 0.4), rel=1e-9)
+        5e-9 * 1e-3 / (1.5 * vt) + junction(4e-12, 0.7, 0.7, 0.4), rel=1e-9, abs=0)
 
 
 def test_a_card_without_capacitances_leaves_the_symbols():
@@ -176,7 +177,7 @@ def test_a_symbolic_capacitance_leaves_the_q_point_standing():
     forced), C_π stays a symbol, and a warning says why."""
     text = "t\nIB 0 b 10u\nVCE c 0 5\nQ1 c b 0 QN\n.model QN npn (BF=120 IS=1e-15 CJE={cj})\n"
     d = operating_point(parse(text), method="exponential").devices[0]
-    assert float(d.bias["IB"]) == pytest.approx(10e-6, rel=1e-9)
+    assert float(d.bias["IB"]) == pytest.approx(10e-6, rel=1e-9, abs=0)
     assert "cpi1" not in d.small_signal and "gm1" in d.small_signal
     assert any("capacitances stay symbols" in w and "cj" in w for w in d.warnings)
 
@@ -194,9 +195,9 @@ def test_bjt_saturation_current_at_75_c_hand_formula():
     t, tnom, vt = 348.15, 300.15, vt_at(75)
     i_s = 1e-15 * (t / tnom) ** 3 * math.exp((t / tnom - 1) * 1.11 / vt)
     ic = 120 * 10e-6
-    assert float(d.bias["IC"]) == pytest.approx(ic, rel=1e-6)
-    assert float(d.bias["VBE"]) == pytest.approx(vt * math.log(ic / i_s + 1), rel=1e-8)
-    assert float(d.small_signal["gm1"]) == pytest.approx(ic / vt, rel=1e-6)
+    assert float(d.bias["IC"]) == pytest.approx(ic, rel=1e-6, abs=0)
+    assert float(d.bias["VBE"]) == pytest.approx(vt * math.log(ic / i_s + 1), rel=1e-8, abs=0)
+    assert float(d.small_signal["gm1"]) == pytest.approx(ic / vt, rel=1e-6, abs=0)
 
 
 def test_mosfet_mobility_at_75_c_hand_formula():
@@ -206,7 +207,8 @@ def test_mosfet_mobility_at_75_c_hand_formula():
             ".model NM nmos (KP=200u VTO=0.5 GAMMA=0.4 PHI=0.7)\n.temp 75\n")
     d = operating_point(parse(text), method="exponential").devices[0]
     gm, i_d = float(d.small_signal["gm1"]), float(d.bias["ID"])
-    assert gm**2 / (2 * i_d) == pytest.approx(200e-6 * (348.15 / 300.15) ** -1.5 * 10, rel=1e-7)
+    kp_hot = 200e-6 * (348.15 / 300.15) ** -1.5
+    assert gm**2 / (2 * i_d) == pytest.approx(kp_hot * 10, rel=1e-7, abs=0)
 
 
 def test_bjt_emission_coefficient_hand_formula():
@@ -216,9 +218,9 @@ def test_bjt_emission_coefficient_hand_formula():
             ".model QN npn (BF=120 IS=1e-15 NF=1.2)\n")
     d = operating_point(parse(text), method="exponential").devices[0]
     nvt, ic = 1.2 * vt_at(27), 120 * 10e-6
-    assert float(d.bias["VBE"]) == pytest.approx(nvt * math.log(ic / 1e-15 + 1), rel=1e-9)
-    assert float(d.small_signal["gm1"]) == pytest.approx(ic / nvt, rel=1e-7)
-    assert float(d.small_signal["rpi1"]) == pytest.approx(nvt / 10e-6, rel=1e-7)
+    assert float(d.bias["VBE"]) == pytest.approx(nvt * math.log(ic / 1e-15 + 1), rel=1e-9, abs=0)
+    assert float(d.small_signal["gm1"]) == pytest.approx(ic / nvt, rel=1e-7, abs=0)
+    assert float(d.small_signal["rpi1"]) == pytest.approx(nvt / 10e-6, rel=1e-7, abs=0)
 
 
 def test_forward_biased_body_hand_formula():
@@ -231,6 +233,30 @@ def test_forward_biased_body_hand_formula():
     tangent = math.sqrt(0.7) - 0.2 / (2 * math.sqrt(0.7))
     vov = 1.5 - (0.5 + 0.4 * (tangent - math.sqrt(0.7)))
     gm = 200e-6 * 10 * vov * (1 + 0.02 * 3)
-    assert float(d.bias["Vov"]) == pytest.approx(vov, rel=1e-12)
-    assert float(d.small_signal["gm1"]) == pytest.approx(gm, rel=1e-8)
-    assert float(d.small_signal["gmb1"]) == pytest.approx(gm * 0.4 / (2 * tangent), rel=1e-8)
+    assert float(d.bias["Vov"]) == pytest.approx(vov, rel=1e-12, abs=0)
+    assert float(d.small_signal["gm1"]) == pytest.approx(gm, rel=1e-8, abs=0)
+    assert float(d.small_signal["gmb1"]) == pytest.approx(gm * 0.4 / (2 * tangent), rel=1e-8, abs=0)
+
+
+def test_junction_capacitance_at_75_c_hand_formula():
+    """A reverse-biased diode (−3 V forced) at 75 °C, TNOM 27 °C: C_j = CJO(T)/(1 + 3/VJ(T))^M
+    with SPICE's laws, written out: E_g(T) = 1.16 − 7.02e-4 T²/(T + 1108); the n_i term
+    p(T) = −3 V_T(T) ln(T/T_ref) + E_g(T) − 1.1150877 T/T_ref (T_ref = 300.15 K, 0 there);
+    VJ(T) = (T/T_nom)(VJ − p(T_nom)) + p(T); CJO(T) = CJO·[1 + M(4e-4 (T − T_ref) − VJ(T)/VJ0
+    + 1)]/[1 + M(4e-4 (T_nom − T_ref) − VJ/VJ0 + 1)], VJ0 = (VJ − p(T_nom))·T_ref/T_nom."""
+    text = ("diode reverse\nV1 0 a 3\nD1 a 0 DM\n.model DM d (IS=1e-14 CJO=4p VJ=0.7 M=0.4)\n"
+            ".temp 75\n")
+    d = operating_point(parse(text), method="exponential").devices[0]
+    t, tnom, ref = 348.15, 300.15, 300.15
+
+    def p(kelvin):
+        gap = 1.16 - 7.02e-4 * kelvin**2 / (kelvin + 1108)
+        return -3 * vt_at(kelvin - 273.15) * math.log(kelvin / ref) + gap - 1.1150877 * kelvin / ref
+
+    vj0 = (0.7 - p(tnom)) * ref / tnom
+    vj = t / tnom * (0.7 - p(tnom)) + p(t)
+    cj0 = 4e-12 * (1 + 0.4 * (4e-4 * (t - ref) - vj / vj0 + 1)) / (
+        1 + 0.4 * (4e-4 * (tnom - ref) - 0.7 / vj0 + 1))
+    assert float(d.small_signal["cd1"]) == pytest.approx(cj0 / (1 + 3 / vj) ** 0.4, rel=1e-9,
+                                                         abs=0)
+    assert vj < 0.7 and cj0 > 4e-12  # hotter: a lower built-in potential, a larger C_J0

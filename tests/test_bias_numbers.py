@@ -51,11 +51,11 @@ def test_relations_from_a_given_collector_current():
     n = numbers_at_the_end(parse(CE), {"IC1": "1m"})
     v = {k: float(x) for k, x in n.values.items()}
     gm = 1e-3 / VT27
-    assert v["gm1"] == pytest.approx(gm, rel=1e-12)
-    assert v["rpi1"] == pytest.approx(100 / gm, rel=1e-12)
-    assert v["alpha1"] == pytest.approx(100 / 101, rel=1e-15)
-    assert v["re1"] == pytest.approx(100 / 101 / gm, rel=1e-12)
-    assert v["ro1"] == pytest.approx(100 / 1e-3, rel=1e-15)
+    assert v["gm1"] == pytest.approx(gm, rel=1e-12, abs=0)
+    assert v["rpi1"] == pytest.approx(100 / gm, rel=1e-12, abs=0)
+    assert v["alpha1"] == pytest.approx(100 / 101, rel=1e-15, abs=0)
+    assert v["re1"] == pytest.approx(100 / 101 / gm, rel=1e-12, abs=0)
+    assert v["ro1"] == pytest.approx(100 / 1e-3, rel=1e-15, abs=0)
     assert f"VT = {VT27:.6g} V (kT/q at 27 C)" in n.assumed
 
 
@@ -63,8 +63,8 @@ def test_relations_at_the_netlists_temperature():
     """With `.temp 75` the V_T of the relations is kT/q at 348.15 K."""
     n = numbers_at_the_end(parse(CE + ".temp 75\n"), {"IC1": "1m"})
     vt = VT27 * 348.15 / 300.15
-    assert float(n.values["gm1"]) == pytest.approx(1e-3 / vt, rel=1e-12)
-    assert float(n.values["rpi1"]) == pytest.approx(100 * vt / 1e-3, rel=1e-12)
+    assert float(n.values["gm1"]) == pytest.approx(1e-3 / vt, rel=1e-12, abs=0)
+    assert float(n.values["rpi1"]) == pytest.approx(100 * vt / 1e-3, rel=1e-12, abs=0)
     assert f"VT = {vt:.6g} V (kT/q at 75 C)" in n.assumed
 
 
@@ -73,11 +73,11 @@ def test_mosfet_and_diode_relations():
     mos = ("t\nVDD vdd 0 5\nM1 d g 0 NM\nRD vdd d 10k\nVG g 0 1\n"
            ".model NM nmos (KP=200u VTO=0.5 LAMBDA=0.02)\n")
     v = numbers_at_the_end(parse(mos), {"ID1": "0.2m", "Vov1": "0.4"}).values
-    assert float(v["gm1"]) == pytest.approx(2 * 0.2e-3 / 0.4, rel=1e-15)
-    assert float(v["ro1"]) == pytest.approx(1 / (0.02 * 0.2e-3), rel=1e-12)
+    assert float(v["gm1"]) == pytest.approx(2 * 0.2e-3 / 0.4, rel=1e-15, abs=0)
+    assert float(v["ro1"]) == pytest.approx(1 / (0.02 * 0.2e-3), rel=1e-12, abs=0)
     diode = "t\nV1 vdd 0 5\nD2 vdd a DM\nRA a 0 1k\n.model DM d (N=1.5)\n"
     v = numbers_at_the_end(parse(diode), {"ID2": "1m"}).values
-    assert float(v["rd2"]) == pytest.approx(1.5 * VT27 / 1e-3, rel=1e-12)
+    assert float(v["rd2"]) == pytest.approx(1.5 * VT27 / 1e-3, rel=1e-12, abs=0)
 
 
 @pytest.mark.ngspice
@@ -93,9 +93,9 @@ def test_relations_reproduce_ngspices_small_signal_parameters(ngspice):
     vt = 1.38064852e-23 * 300.15 / 1.6021766208e-19
     n = numbers_at_the_end(parse("t\n" + body), {"IC1": ic, "beta1": gm / gpi, "VT": vt})
     v = {k: float(x) for k, x in n.values.items()}
-    assert v["gm1"] == pytest.approx(gm, rel=1e-7)
-    assert v["rpi1"] == pytest.approx(1 / gpi, rel=1e-7)
-    assert v["re1"] == pytest.approx(1 / (gm + gpi), rel=1e-7)
+    assert v["gm1"] == pytest.approx(gm, rel=1e-7, abs=0)
+    assert v["rpi1"] == pytest.approx(1 / gpi, rel=1e-7, abs=0)
+    assert v["re1"] == pytest.approx(1 / (gm + gpi), rel=1e-7, abs=0)
 
 
 def test_cli_numbers_from_a_given_collector_current(capsys, monkeypatch):
@@ -111,7 +111,7 @@ def test_cli_numbers_from_a_given_collector_current(capsys, monkeypatch):
                  "--load", "RL", "--subs", "IC1=1m"]) == 0
     out = capsys.readouterr().out
     printed = [float(x) for x in re.findall(r"^\s+= (\S+)$", out, re.M)]
-    assert printed == pytest.approx([gain, rb, par(2.2e3, ro)], rel=1e-5)  # 6 digits printed
+    assert printed == pytest.approx([gain, rb, par(2.2e3, ro)], rel=1e-5, abs=0)  # 6 digits printed
 
 
 def test_a_cards_constant_drop_does_not_hide_the_q_point():
@@ -121,9 +121,9 @@ def test_a_cards_constant_drop_does_not_hide_the_q_point():
             ".model QN npn (BF=100 VBE=0.7)\n")
     v = numbers_at_the_end(parse(text)).values
     ic = 100 * (2 - 0.7) / (101 * 1e3)
-    assert float(v["IC1"]) == pytest.approx(ic, rel=1e-12)
-    assert float(v["gm1"]) == pytest.approx(ic / VT27, rel=1e-12)
-    assert float(v["rpi1"]) == pytest.approx(100 * VT27 / ic, rel=1e-12)
+    assert float(v["IC1"]) == pytest.approx(ic, rel=1e-12, abs=0)
+    assert float(v["gm1"]) == pytest.approx(ic / VT27, rel=1e-12, abs=0)
+    assert float(v["rpi1"]) == pytest.approx(100 * VT27 / ic, rel=1e-12, abs=0)
 
 
 @pytest.mark.parametrize("method", ["exponential",
@@ -139,14 +139,14 @@ def test_small_signal_beta_of_a_spice_law_q_point(request, method):
     v = {k: float(x) for k, x in n.values.items()}
     vt = v.get("VT", VT27)
     vcb = v["VCE1"] - v["VBE1"]
-    assert v["beta1"] == pytest.approx(100 * (1 + (vcb - vt) / 100), rel=1e-4)
+    assert v["beta1"] == pytest.approx(100 * (1 + (vcb - vt) / 100), rel=1e-4, abs=0)
     # the β handed out is the Q-point's g_m·r_π, not the card's BF = 100 (which a wrong
     # precedence would keep: 5 % off here)
-    assert v["beta1"] == pytest.approx(v["gm1"] * v["rpi1"], rel=1e-9)
+    assert v["beta1"] == pytest.approx(v["gm1"] * v["rpi1"], rel=1e-9, abs=0)
     gains = [complex(transfer(small_signal(circuit, Options.build(m)), "out", "Vs")
                      .evaluate(n.values)) for m in ("hybrid-pi", "hybrid-pi-beta", "T")]
-    assert gains[1] == pytest.approx(gains[0], rel=1e-9)
-    assert gains[2] == pytest.approx(gains[0], rel=1e-9)
+    assert gains[1] == pytest.approx(gains[0], rel=1e-9, abs=0)
+    assert gains[2] == pytest.approx(gains[0], rel=1e-9, abs=0)
 
 
 def test_constant_drop_q_point_at_the_netlists_temperature():
@@ -155,8 +155,8 @@ def test_constant_drop_q_point_at_the_netlists_temperature():
     n = numbers_at_the_end(parse(CE + ".temp 75\n"))
     vt = VT27 * 348.15 / 300.15
     ic = 100 * (12 * 10 / 57 - 0.7) / (47e3 * 10e3 / 57e3 + 101e3)
-    assert float(n.values["IC1"]) == pytest.approx(ic, rel=1e-12)
-    assert float(n.values["gm1"]) == pytest.approx(ic / vt, rel=1e-12)
+    assert float(n.values["IC1"]) == pytest.approx(ic, rel=1e-12, abs=0)
+    assert float(n.values["gm1"]) == pytest.approx(ic / vt, rel=1e-12, abs=0)
     assert f"VT = {vt:.6g} V (kT/q at 75 C)" in n.assumed
 
 
@@ -164,7 +164,7 @@ def test_a_temperature_symsig_cannot_read_is_a_warning():
     """`.temp {T}` (not a number): the formulas stand, the numbers are said to be at 27 °C."""
     n = numbers_at_the_end(parse(CE + ".temp {T}\n"), {"IC1": "1m"})
     assert any("'{T}' is not a number" in w and "27 C" in w for w in n.warnings)
-    assert float(n.values["gm1"]) == pytest.approx(1e-3 / VT27, rel=1e-12)
+    assert float(n.values["gm1"]) == pytest.approx(1e-3 / VT27, rel=1e-12, abs=0)
 
 
 CS_AND_DIODE = """CS stage and a diode-loaded divider, each signal coupled in
@@ -195,9 +195,9 @@ def test_cli_relations_for_a_mosfet_and_a_diode(capsys, monkeypatch):
     subs = ["--subs", "ID1=0.2m,Vov1=0.4,ID2=1m", "--json"]
     assert main(["analyze", "-", "--source", "Vs", "--output", "out", *subs]) == 0
     gain = json.loads(capsys.readouterr().out)["numeric"]["gain"]
-    assert gain == pytest.approx(-2 * 0.2e-3 / 0.4 * par(10e3, 40e3, 250e3), rel=1e-12)
+    assert gain == pytest.approx(-2 * 0.2e-3 / 0.4 * par(10e3, 40e3, 250e3), rel=1e-12, abs=0)
     monkeypatch.setattr("sys.stdin", io.StringIO(CS_AND_DIODE))
     assert main(["analyze", "-", "--source", "Vt", "--output", "a", *subs]) == 0
     lower = par(10e3, 1.5 * VT27 / 1e-3)
     gain = json.loads(capsys.readouterr().out)["numeric"]["gain"]
-    assert gain == pytest.approx(lower / (1e3 + lower), rel=1e-12)
+    assert gain == pytest.approx(lower / (1e3 + lower), rel=1e-12, abs=0)

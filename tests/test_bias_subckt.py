@@ -93,8 +93,8 @@ def test_subcircuit_devices_bias_names(ngspice, capsys, tmp_path, bias):
     # the tail current splits evenly at balance; the mirror copies it (hand: I5 = 2 I_REF
     # (W5/W8 = 2) up to channel-length modulation, 1 + λV_DS within a few percent)
     i5 = float(devices["X1.M5"]["numeric"]["ID5_X1"])
-    assert i5 == pytest.approx(40e-6, rel=0.05)
-    assert float(m1["ID1_X1"]) == pytest.approx(i5 / 2, rel=1e-3)
+    assert i5 == pytest.approx(40e-6, rel=0.05, abs=0)
+    assert float(m1["ID1_X1"]) == pytest.approx(i5 / 2, rel=1e-3, abs=0)
 
 
 @pytest.mark.ngspice
@@ -147,7 +147,7 @@ def test_transformer_and_coupled_coils_through_the_bias_layer(ngspice, bias):
     ngspice's .ac gain at 10 kHz."""
     circuit = parse(COUPLED)
     values = numbers_at_the_end(circuit, method=bias).values
-    assert float(values["IC1"]) == pytest.approx(1.279e-3, rel=1e-3)  # as ngspice's .op
+    assert float(values["IC1"]) == pytest.approx(1.279e-3, rel=1e-3, abs=0)  # as ngspice's .op
     gain = transfer(small_signal(circuit, capacitors="short"), "out", "Vs")
     freq = 1e4
     ours = complex(gain.evaluate(values, s=2j * math.pi * freq))
@@ -168,6 +168,6 @@ def test_users_bias_names_an_instances_device(request, capsys, tmp_path, bias):
                     bias, "--subs", "ID2_X1=25u,Vov2_X1=0.25")
     values = {k: float(Fraction(v)) for k, v in out["values"].items()
               if k[:2] in ("gm", "ro", "ID")}  # exact numbers, as 1/40000
-    assert values["gm2_X1"] == pytest.approx(2 * 25e-6 / 0.25, rel=1e-12)
-    assert values["ro2_X1"] == pytest.approx(1 / (0.02 * 25e-6), rel=1e-12)
-    assert values["ID1_X1"] == pytest.approx(20.2e-6, rel=0.01)  # the Q-point's, not 25 µA
+    assert values["gm2_X1"] == pytest.approx(2 * 25e-6 / 0.25, rel=1e-12, abs=0)
+    assert values["ro2_X1"] == pytest.approx(1 / (0.02 * 25e-6), rel=1e-12, abs=0)
+    assert values["ID1_X1"] == pytest.approx(20.2e-6, rel=0.01, abs=0)  # the Q-point's, not 25 µA

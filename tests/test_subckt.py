@@ -300,12 +300,12 @@ def test_bias_names_of_the_two_stage_opamp_through_analyze(capsys, monkeypatch, 
     values = json.loads(capsys.readouterr().out)["values"]
     assert not [k for k in values if "." in k]
     v = {k: float(x) for k, x in values.items() if k[:2] in ("ID", "VG", "VS", "Vo", "gm")}
-    assert v["ID5_X1"] == pytest.approx(v["ID1_X1"] + v["ID2_X1"], rel=1e-9)
-    assert v["ID6_X2"] == pytest.approx(v["ID7_X2"], rel=1e-9)
+    assert v["ID5_X1"] == pytest.approx(v["ID1_X1"] + v["ID2_X1"], rel=1e-9, abs=0)
+    assert v["ID6_X2"] == pytest.approx(v["ID7_X2"], rel=1e-9, abs=0)
     for m in ("1_X1", "2_X1", "5_X1", "7_X2"):
-        assert v["Vov" + m] == pytest.approx(v["VGS" + m] - 0.7, rel=1e-9)
-        assert v["gm" + m] == pytest.approx(2 * v["ID" + m] / v["Vov" + m], rel=1e-6)
-    assert v["Vov6_X2"] == pytest.approx(v["VSG6_X2"] - 0.7, rel=1e-9)
+        assert v["Vov" + m] == pytest.approx(v["VGS" + m] - 0.7, rel=1e-9, abs=0)
+        assert v["gm" + m] == pytest.approx(2 * v["ID" + m] / v["Vov" + m], rel=1e-6, abs=0)
+    assert v["Vov6_X2"] == pytest.approx(v["VSG6_X2"] - 0.7, rel=1e-9, abs=0)
 
 
 def test_users_bias_of_a_device_in_an_instance_wins():
@@ -318,8 +318,8 @@ def test_users_bias_of_a_device_in_an_instance_wins():
     circuit = parse((folder / "two_stage.cir").read_text(), directory=folder)
     values = numbers_at_the_end(circuit, {"ID1_X1": "10u", "Vov1_X1": "0.2"},
                                 method="exponential").values
-    assert float(values["gm1_X1"]) == pytest.approx(2 * 10e-6 / 0.2, rel=1e-12)
-    assert float(values["ro1_X1"]) == pytest.approx(1 / (0.04 * 10e-6), rel=1e-12)
+    assert float(values["gm1_X1"]) == pytest.approx(2 * 10e-6 / 0.2, rel=1e-12, abs=0)
+    assert float(values["ro1_X1"]) == pytest.approx(1 / (0.04 * 10e-6), rel=1e-12, abs=0)
     op = operating_point(circuit, "exponential").values()
-    assert float(values["gm2_X1"]) == pytest.approx(op["gm2_X1"], rel=1e-12)
-    assert op["gm1_X1"] != pytest.approx(1e-4, rel=0.05)  # the Q-point's own differs
+    assert float(values["gm2_X1"]) == pytest.approx(op["gm2_X1"], rel=1e-12, abs=0)
+    assert op["gm1_X1"] != pytest.approx(1e-4, rel=0.05, abs=0)  # the Q-point's own differs
