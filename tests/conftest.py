@@ -13,11 +13,24 @@ def same(result, expected) -> bool:
     return sympy.cancel(sympy.together(got - expected)) == 0
 
 
+def under_ci() -> bool:
+    """True when the CI variable is set to anything but false/0 (CI=true, CI=1, CI=yes, ...):
+    then a missing tool is a failure, not a skip."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "false", "0")
+
+
+def require_tool(name: str, install: str) -> str:
+    """The path of the program `name`; without it the test is skipped, or under CI (see
+    `under_ci`) failed, with how to install it."""
+    path = shutil.which(name)
+    if path is None:
+        if under_ci():
+            pytest.fail(f"{name} is required under CI ({install})")
+        pytest.skip(f"{name} is not installed ({install})")
+    return path
+
+
 @pytest.fixture
 def ngspice():
-    """Skip without ngspice, except under CI (CI=true or CI=1), where it is a failure."""
-    if shutil.which("ngspice") is None:
-        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-            pytest.fail("ngspice is required under CI=true (apt-get install ngspice)")
-        pytest.skip("ngspice is not installed (apt-get install ngspice)")
-    return shutil.which("ngspice")
+    """ngspice's path; a skip without it, a failure under CI."""
+    return require_tool("ngspice", "apt-get install ngspice")

@@ -131,8 +131,11 @@ def test_exponential_q_point_matches_ngspice_op(ngspice):
              (got["d3"].bias["ID"], sim["i(vs3)"]), (got["m4"].bias["ID"], sim["@m4[id]"]),
              (got["m5"].bias["ID"], sim["@m5[id]"]),  # ngspice: pnp ic < 0, pmos id > 0
              (got["m6"].bias["ID"], sim["@m6[id]"])]  # body effect: source above the body
+    # At ngspice's default RELTOL = 1e-3 its device state sits up to ~1e-3 from the solution
+    # (measured here: 8.1e-4 at most); tests/test_bias_exponential.py compares every number,
+    # at tight tolerances, to 1e-5.
     for ours, theirs in pairs:
-        assert float(ours) == pytest.approx(theirs, rel=0.01)  # acceptance: within 1 %
+        assert float(ours) == pytest.approx(theirs, rel=2e-3)
     assert {d: got[d].region for d in got} == {
         "q1": "active", "q2": "active", "d3": "forward", "m4": "saturation", "m5": "saturation",
         "m6": "saturation"}

@@ -1,12 +1,11 @@
 """`symsig derive` and `symsig.forms.derive`: worked derivations as LaTeX documents.
 
-Each document is compiled with pdflatex (skipped without it, a failure under CI=true) and read
+Each document is compiled with pdflatex (skipped without it, a failure under CI) and read
 back: the pieces a student needs must be there, with no LaTeX error and no overfull line. The
 expectations are independent of symsig: the MNA matrix of a small circuit written by hand, and
 numbers from hand formulas (the textbook's Q-point and gain formulas).
 """
 
-import os
 import re
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ from symsig import parse
 from symsig.cli import main
 from symsig.devices import Options
 from symsig.forms.derive import derivation, escape, node_tex
+from tests.conftest import require_tool
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 VT = 0.0258649  # kT/q at 27 C, the default symsig states in the document
@@ -25,13 +25,8 @@ VT = 0.0258649  # kT/q at 27 C, the default symsig states in the document
 
 @pytest.fixture
 def pdflatex():
-    """Skip without pdflatex, except under CI (CI=true or CI=1), where it is a failure."""
-    if shutil.which("pdflatex") is None:
-        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-            pytest.fail("pdflatex is required under CI=true (apt-get install "
-                        "texlive-latex-recommended)")
-        pytest.skip("pdflatex is not installed (apt-get install texlive-latex-recommended)")
-    return shutil.which("pdflatex")
+    """pdflatex's path; a skip without it, a failure under CI (tests/conftest.py)."""
+    return require_tool("pdflatex", "apt-get install texlive-latex-recommended")
 
 
 def compiled(tex: str, tmp_path: Path, name: str = "doc") -> tuple[str, str]:

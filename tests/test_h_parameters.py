@@ -15,7 +15,6 @@ import sympy
 from symsig import amplifier, current, parse, rin, rout, transfer
 from symsig.analysis.twoport import two_port
 from symsig.bias import numbers_at_the_end
-from symsig.bias.numbers import device_symbols
 from symsig.cli import main
 from symsig.devices import Options, h_parameter_values, h_relations
 from symsig.devices.ac import small_signal
@@ -366,13 +365,6 @@ def test_h_numbers_at_ngspice_q_point_give_ngspice_gain(ngspice):
     assert abs(complex(gain.evaluate(values)) - reference) / abs(reference) < 1e-5
 
 
-def _bias_knows_h() -> bool:
-    return "hie1" in device_symbols(parse("npn\nQ1 c b 0\n"))
-
-
-@pytest.mark.xfail(not _bias_knows_h(), strict=True,
-                   reason="needs symsig/bias/numbers.py to fill h-parameter numbers "
-                          "(devices.h_parameter_values) and to know their names")
 def test_analyze_model_h_gives_the_hybrid_pi_number(tmp_path, capsys):
     net = tmp_path / "ce.cir"
     net.write_text(CE_NUMBERS)

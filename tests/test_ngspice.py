@@ -97,3 +97,17 @@ def test_impedance_definitions_match_ngspice(seed, ngspice):
         # zeroed V source) comes back from ngspice as ~1e-13 ohm of round-off.
         scale = max(np.abs(theirs).max(), 1e3)
         assert close(ours, theirs, scale), (label, ours, theirs, rc.symbolic)
+
+
+@pytest.mark.parametrize(("value", "ci"), [
+    ("true", True), ("1", True), ("yes", True), ("True", True), ("github-actions", True),
+    ("", False), ("false", False), ("FALSE", False), ("0", False), (" 0 ", False)])
+def test_any_ci_value_but_false_or_0_makes_missing_ngspice_a_failure(monkeypatch, value, ci):
+    """Under CI the ngspice tests must fail, not skip, without ngspice: CI=1 as well as
+    CI=true (GitHub, GitLab and others set one or the other)."""
+    from tests.conftest import under_ci
+
+    monkeypatch.setenv("CI", value)
+    assert under_ci() is ci
+    monkeypatch.delenv("CI")
+    assert under_ci() is False

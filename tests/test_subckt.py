@@ -7,6 +7,7 @@ naming rule of ngspice (`X1.R1`, node `x1.n3`).
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -281,3 +282,44 @@ def test_two_stage_opamp_from_included_stages_equals_the_flat_netlist():
     assert {str(v) for v in rename.values()} == {str(g) for g in b.generators} - {"s"}
     assert sympy.cancel(a.expr.xreplace(rename) - b.expr) == 0
     assert a.terms == b.terms
+
+
+# -- bias numbers of devices inside instances ---------------------------------------------------
+
+@pytest.mark.parametrize("bias", ["exponential", "constant-vbe"])
+def test_bias_names_of_the_two_stage_opamp_through_analyze(capsys, monkeypatch, bias):
+    """`symsig analyze --json` on the op-amp of included stages: X1.M1's numbers are ID1_X1,
+    VGS1_X1, Vov1_X1 (no name keeps a dot), and they obey hand relations: the tail current
+    splits between the pair (KCL: I_D5 = I_D1 + I_D2), M6 and M7 carry one current (series),
+    V_ov = V_GS − V_TO (γ = 0 in the tt corner, V_TO = 0.7 V) and level 1's g_m = 2 I_D/V_ov."""
+    from symsig.cli import main
+
+    monkeypatch.chdir(NETLISTS / "ngspice")
+    assert main(["analyze", "two_stage.cir", "--source", "Vin", "--output", "out", "--bias",
+                 bias, "--caps", "keep", "--json"]) == 0
+    values = json.loads(capsys.readouterr().out)["values"]
+    assert not [k for k in values if "." in k]
+    v = {k: float(x) for k, x in values.items() if k[:2] in ("ID", "VG", "VS", "Vo", "gm")}
+    assert v["ID5_X1"] == pytest.approx(v["ID1_X1"] + v["ID2_X1"], rel=1e-9, abs=0)
+    assert v["ID6_X2"] == pytest.approx(v["ID7_X2"], rel=1e-9, abs=0)
+    for m in ("1_X1", "2_X1", "5_X1", "7_X2"):
+        assert v["Vov" + m] == pytest.approx(v["VGS" + m] - 0.7, rel=1e-9, abs=0)
+        assert v["gm" + m] == pytest.approx(2 * v["ID" + m] / v["Vov" + m], rel=1e-6, abs=0)
+    assert v["Vov6_X2"] == pytest.approx(v["VSG6_X2"] - 0.7, rel=1e-9, abs=0)
+
+
+def test_users_bias_of_a_device_in_an_instance_wins():
+    """`--subs ID1_X1=10u,Vov1_X1=0.2` (given as X1.M1's own names): its g_m and r_o come from
+    those by the relations, g_m = 2 I_D/V_ov = 100 µS and r_o = 1/(λ I_D) = 2.5 MΩ (λ = 0.04),
+    not from the Q-point; its partner X1.M2 keeps the Q-point's."""
+    from symsig.bias import numbers_at_the_end, operating_point
+
+    folder = NETLISTS / "ngspice"
+    circuit = parse((folder / "two_stage.cir").read_text(), directory=folder)
+    values = numbers_at_the_end(circuit, {"ID1_X1": "10u", "Vov1_X1": "0.2"},
+                                method="exponential").values
+    assert float(values["gm1_X1"]) == pytest.approx(2 * 10e-6 / 0.2, rel=1e-12, abs=0)
+    assert float(values["ro1_X1"]) == pytest.approx(1 / (0.04 * 10e-6), rel=1e-12, abs=0)
+    op = operating_point(circuit, "exponential").values()
+    assert float(values["gm2_X1"]) == pytest.approx(op["gm2_X1"], rel=1e-12, abs=0)
+    assert op["gm1_X1"] != pytest.approx(1e-4, rel=0.05, abs=0)  # the Q-point's own differs

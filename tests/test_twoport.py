@@ -33,6 +33,7 @@ from symsig.analysis.twoport import (
     cascade,
     convert,
     parallel,
+    parallel_series,
     series,
     series_parallel,
     two_port,
@@ -702,6 +703,27 @@ def test_series_parallel_feedback_adds_h():
     assert same_matrix(combined.h, [[r_in + par(R1, R2), k],
                                     [-A * r_in / ro - k, 1 / ro + 1 / (R1 + R2)]])
     assert same_matrix(combined.h, two_port(whole, "p", "out", kind="h").h)
+
+
+def test_parallel_series_feedback_adds_g():
+    # Shunt–series feedback: amplifier A (input R_i to ground, a floating VCVS mu·V1 with R_o
+    # at its output) and the feedback pair R_F (p–x), R_2 (x–0). Inputs in parallel at p, outputs
+    # in series (A's output stacked on R_2): A's output is isolated from its input, so the
+    # current into out leaves at x, the port condition holds and g ([I1, V2] = g·[V1, I2]) adds.
+    mu, r_i, r_f = P("mu"), P("Ri"), P("RF")
+    amp = parse("amplifier\nRi p 0 Ri\nE1 m 0 p 0 mu\nRo m out ro\n")
+    feedback = parse("feedback\nRF p x RF\nR2 x 0 R2\n")
+    g_amp = two_port(amp, "p", "out", kind="g").g
+    g_fb = two_port(feedback, "p", "x", kind="g").g
+    assert same_matrix(g_amp, [[1 / r_i, 0], [mu, ro]])
+    # by hand: port 2 open, R_F and R_2 divide V1; port 1 shorted, I2 splits between R_F, R_2
+    k = R2 / (r_f + R2)
+    assert same_matrix(g_fb, [[1 / (r_f + R2), -k], [k, par(r_f, R2)]])
+    combined = parallel_series(TwoPort("g", g_amp), TwoPort("g", g_fb))
+    assert same_matrix(combined.g, [[1 / r_i + 1 / (r_f + R2), -k],
+                                    [mu + k, ro + par(r_f, R2)]])
+    whole = parse("closed loop\nRi p 0 Ri\nE1 m x p 0 mu\nRo m out ro\nRF p x RF\nR2 x 0 R2\n")
+    assert same_matrix(combined.g, two_port(whole, "p", "out", kind="g").g)
 
 
 # === 7. errors ===================================================================================

@@ -26,10 +26,12 @@ from ..analysis.linear import measure, param_values
 from ..circuit.netlist import VOLTAGE_KINDS, Circuit, Element, _Sets, conducting_pairs
 from ..circuit.values import symbol
 from ..errors import AnalysisError, SymsigError
-from .dc import VBE_ON, VCE_SAT, VT_27C, card_values, dc_circuit, polarity, quantity_names
+from .capacitance import capacitances
+from .dc import VBE_ON, VCE_SAT, card_values, dc_circuit, polarity, quantity_names
 from .exponential import mos_derivatives, mos_region
-from .newton import SPICE_DEFAULTS, DeviceLaw, Solution, numeric, solve_dc
+from .newton import SPICE_DEFAULTS, DeviceLaw, Solution, numeric, solve_dc, terminal_rows
 from .operating_point import DeviceBias, OperatingPoint, off_region_warning
+from .temperature import celsius, temperatures, thermal_voltage
 
 VT = symbol("VT")
 _INITIAL = {"Q": "active", "D": "forward", "M": "saturation"}
@@ -95,7 +97,7 @@ _BIAS_KEYS = frozenset({"IB", "IC", "ID", "VBE", "VEB", "VCE", "VEC", "VGS", "VS
 def _by_symbol(circuit: Circuit, d: Element, numbers: Mapping[str, float]) -> dict[str, float]:
     """Numbers under symbol names: bias quantities with the device's own suffix (IC2), model
     parameters with its symbols' suffix (a matched Q2 gives gm1)."""
-    own, suffix = d.name[1:], circuit.symbol_suffix(d)
+    own, suffix = d.suffix, circuit.symbol_suffix(d)
     return {k + (own if k in _BIAS_KEYS else suffix): v for k, v in numbers.items()}
 
 
@@ -108,8 +110,9 @@ def textbook_defaults(circuit: Circuit, given: Mapping[str, object]
     said: list[str] = []
     kinds = {d.kind for d in circuit.devices()}
     if kinds & {"Q", "D"} and "VT" not in have:
-        out["VT"] = sympy.Float(VT_27C, 15)
-        said.append(f"VT = {VT_27C:.6g} V (kT/q at 27 C)")
+        kelvin = temperatures(circuit)[0]  # 27 C unless a .temp line says otherwise
+        out["VT"] = sympy.Float(thermal_voltage(kelvin), 15)
+        said.append(f"VT = {thermal_voltage(kelvin):.6g} V (kT/q at {celsius(kelvin)} C)")
     for d in circuit.devices():
         if d.kind not in "QD":
             continue
@@ -378,10 +381,10 @@ def _square_law(dc: Circuit, d: Element, rows, num) -> DeviceLaw:
     params = dict(SPICE_DEFAULTS["M"])
     params.update({"kp": value("kp"), "vth": sgn * value("Vth"), "w": value("W"),
                    "l": value("L")})
-    for key in ("lambda", "gamma", "phi"):
+    for key in ("lambda", "gamma", "phi", "ld"):
         if key in card.params:
             params[key] = num(card.params[key])
-    return DeviceLaw(d, card.type, [None if n == "0" else rows[n] for n in d.nodes], params)
+    return DeviceLaw(d, card.type, terminal_rows(d, rows), params)
 
 
 def _device_numbers(dc: Circuit, d: Element, state: str, lin: _Linear, sol: Solution,
@@ -414,6 +417,9 @@ def _device_numbers(dc: Circuit, d: Element, state: str, lin: _Linear, sol: Solu
             va = _known(num, symbol("VA" + suffix))
             if va is not None:
                 out["ro"] = va / ic
+            vbe = out[names["vbe"]]
+            out.update(_card_capacitances(dc, d, num, {"vbe": vbe, "vbc": vbe - out[names["vce"]]},
+                                          {"gbe": gm, "gbc": 0.0}))
     elif d.kind == "D":
         a, k = d.nodes
         if state == "forward":
@@ -430,6 +436,8 @@ def _device_numbers(dc: Circuit, d: Element, state: str, lin: _Linear, sol: Solu
         elif state == "breakdown" and i_d < 0:
             nbv = _card_number(card, "nbv", num) or n
             out["rz"] = nbv * num(VT) / -i_d
+        slope = 1 / out.get("rd", out.get("rz", math.inf))
+        out.update(_card_capacitances(dc, d, num, {"vd": out["VD"]}, {"gd": slope}))
     else:
         drain, g, s = d.nodes[:3]
         body = d.nodes[3] if len(d.nodes) > 3 else s
@@ -448,7 +456,26 @@ def _device_numbers(dc: Circuit, d: Element, state: str, lin: _Linear, sol: Solu
                 out["ro"] = 1 / gds if gds > 0 else math.inf
             if carded:
                 out["gmb"] = gmb
+            out.update(_card_capacitances(dc, d, num, {"vgs": vgs, "vds": vds, "vbs": vbs}, {},
+                                          law))
     return out
+
+
+def _card_capacitances(dc: Circuit, d: Element, num, voltages: dict[str, float],
+                       slopes: dict[str, float], law: DeviceLaw | None = None
+                       ) -> dict[str, float]:
+    """The capacitances the device's card gives at the constant-drop Q-point: depletion at its
+    junction voltages (a V_BE of 0.7 V), diffusion the textbook's way (C_de = τ_F·g_m, τ_T/r_d);
+    none when a card value has no number."""
+    try:
+        temps = temperatures(dc)
+        if law is None:
+            law = DeviceLaw.of(d, dc.model_of(d), None, num, num(VT), temps)
+        else:  # the square law's own threshold, at the netlist's temperature
+            law = replace(law, temp=temps[0], tnom=temps[1])
+        return capacitances(law, dc.model_of(d), voltages, num, slopes)[0]
+    except SymsigError:
+        return {}
 
 
 def _mos_states(dc: Circuit, states: dict[str, str], numbers: dict[str, dict[str, float]]
@@ -642,7 +669,7 @@ def _agreeing(d: Element, bias: dict, small: dict, numbers: Mapping[str, float],
     DC solution, so with LAMBDA on the card its I_D formula is the λ = 0 approximation and is
     not shown beside the exact number."""
     subs = {symbol(k): v for k, v in known.items() if k != "s"}
-    own = d.name[1:]
+    own = d.suffix
 
     def agrees(name: str, formula: sympy.Expr) -> bool:
         value = sympy.sympify(formula).xreplace(subs)
@@ -663,7 +690,7 @@ def _partial_numbers(circuit: Circuit, d: Element, bias: Mapping[str, sympy.Expr
     """The formulas that the known values turn into numbers, by symbol name."""
     subs = {symbol(k): v for k, v in known.items() if k != "s"}
     out: dict[str, float] = {}
-    own = d.name[1:]
+    own = d.suffix
     for name, formula in [*((k + own, v) for k, v in bias.items()), *small.items()]:
         value = sympy.sympify(formula).xreplace(subs)
         if value.is_number and value.is_real and value.is_finite:

@@ -10,7 +10,7 @@ constant drops, so only MOSFETs (the square law) are left to it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,14 +20,19 @@ from ..circuit.netlist import GROUND, Circuit, Element
 from ..engine.mna import Equations, equations
 from ..errors import AnalysisError
 from .dc import VT_27C, polarity
+from .temperature import NOMINAL, ZERO_CELSIUS, at_temperature
 
 #: SPICE's defaults for what a .model card leaves out (level-1 MOS, Gummel-Poon, Shockley).
 SPICE_DEFAULTS = {
-    "Q": {"is": 1e-16, "beta": 100.0, "br": 1.0, "va": math.inf, "n": 1.0},
-    "D": {"is": 1e-14, "n": 1.0, "bv": math.inf, "ibv": 1e-3, "nbv": None},
-    "M": {"kp": 2e-5, "vth": 0.0, "lambda": 0.0, "w": 1e-4, "l": 1e-4, "gamma": 0.0,
-          "phi": 0.6},
+    "Q": {"is": 1e-16, "beta": 100.0, "br": 1.0, "va": math.inf, "n": 1.0, "nr": 1.0,
+          "eg": 1.11, "xti": 3.0, "xtb": 0.0},
+    "D": {"is": 1e-14, "n": 1.0, "bv": math.inf, "ibv": 1e-3, "nbv": None, "eg": 1.11,
+          "xti": 3.0, "tcv": 0.0},
+    "M": {"kp": None, "vth": 0.0, "lambda": 0.0, "w": 1e-4, "l": 1e-4, "gamma": 0.0,
+          "phi": 0.6, "ld": 0.0, "tox": 0.0, "uo": 600.0},
 }
+#: SiO2's permittivity as SPICE takes it (F/m): C_ox = EPS_OX/TOX.
+EPS_OX = 3.9 * 8.854214871e-12
 
 
 @dataclass
@@ -39,20 +44,32 @@ class DeviceLaw:
     rows: list[int | None]
     params: dict[str, float]
     vt: float = VT_27C
+    temp: float = NOMINAL  # kelvin: the simulated temperature and the cards' nominal one
+    tnom: float = NOMINAL
 
     @classmethod
-    def of(cls, e: Element, card, rows: dict[str, int], num: Callable[[object], float],
-           vt: float = VT_27C) -> DeviceLaw:
+    def of(cls, e: Element, card, rows: Mapping[str, int] | None,
+           num: Callable[[object], float], vt: float = VT_27C,
+           temps: tuple[float, float] = (NOMINAL, NOMINAL)) -> DeviceLaw:
+        """The law of device `e` with its card's parameters, at the simulated temperature
+        `temps` = (TEMP, TNOM) in kelvin (a card's own TNOM, in °C, wins); `rows` places its
+        terminals in the equations (None: a law on its own, for its numbers)."""
         params = dict(SPICE_DEFAULTS[e.kind])
         for key, value in [*card.params.items(), *e.params]:
             if key in params:
                 params[key] = num(value)
+        temp, tnom = temps
+        if "tnom" in card.params:
+            tnom = num(card.params["tnom"]) + ZERO_CELSIUS
+        if e.kind == "M" and params["kp"] is None:  # SPICE: KP = UO·C_ox when TOX is given
+            params["kp"] = params["uo"] * 1e-4 * EPS_OX / params["tox"] if params["tox"] \
+                else 2e-5
+        params = at_temperature(e.kind, polarity(card.type), params, temp, tnom)
         if e.kind == "D":
             if params["nbv"] is None:
                 params["nbv"] = params["n"]
             params["tbv"] = _breakdown_knee(params, vt)
-        return cls(e, card.type, [None if n == GROUND else rows[n] for n in e.nodes], params,
-                   vt)
+        return cls(e, card.type, terminal_rows(e, rows), params, vt, temp, tnom)
 
     @property
     def kind(self) -> str:
@@ -91,18 +108,18 @@ class DeviceLaw:
         """Gummel-Poon with the forward Early voltage only (q1): (I_C, I_B), npn signs."""
         p = self.params
         cbe = p["is"] * (_exp(vbe / (p["n"] * self.vt)) - 1)
-        cbc = p["is"] * (_exp(vbc / (p["n"] * self.vt)) - 1)
+        cbc = p["is"] * (_exp(vbc / (p["nr"] * self.vt)) - 1)
         qb = 1 / (1 - vbc / p["va"]) if math.isfinite(p["va"]) else 1.0
         return (cbe - cbc) / qb - cbc / p["br"], cbe / p["beta"] + cbc / p["br"]
 
     def mos_current(self, vgs: float, vds: float, vbs: float) -> float:
         """Level 1 (Shichman-Hodges) with the body effect and channel-length modulation,
-        n-channel signs; the source is whichever end is lower."""
+        n-channel signs, k = KP·W/L_eff; the source is whichever end is lower."""
         p = self.params
         swap = vds < 0
         if swap:
             vgs, vbs, vds = vgs - vds, vbs - vds, -vds
-        k = p["kp"] * p["w"] / p["l"]
+        k = p["kp"] * p["w"] / self.channel_length
         vov = vgs - self.threshold(vbs)
         if vov <= 0:
             i = 0.0
@@ -112,13 +129,32 @@ class DeviceLaw:
             i = k / 2 * vov**2 * (1 + p["lambda"] * vds)
         return -i if swap else i
 
+    @property
+    def channel_length(self) -> float:
+        """L_eff = L − 2·LD: the lateral diffusion shortens the channel at both ends."""
+        return self.params["l"] - 2 * self.params["ld"]
+
     def threshold(self, vbs: float) -> float:
         """Level-1 threshold with the body effect: |V_TO| + γ(√(φ − V_BS) − √φ), continued as
-        SPICE continues it for a forward-biased body (V_BS > 0)."""
+        SPICE's level 1 continues it for a forward-biased body (V_BS > 0): the tangent
+        √φ − V_BS/(2√φ), never below 0."""
         p = self.params
-        root_phi = math.sqrt(p["phi"])
-        root = math.sqrt(p["phi"] - vbs) if vbs <= 0 else root_phi / (1 + vbs / (2 * root_phi))
-        return polarity(self.type) * p["vth"] + p["gamma"] * (root - root_phi)
+        return polarity(self.type) * p["vth"] + p["gamma"] * (self._root(vbs)
+                                                              - math.sqrt(p["phi"]))
+
+    def body_factor(self, vbs: float) -> float:
+        """g_mb/g_m as SPICE's level 1 states it, γ/(2√(φ − V_BS)), with the root continued
+        for a forward-biased body as `threshold` continues it (there SPICE's g_mb is this, not
+        the slope of its own tangent continuation)."""
+        root = self._root(vbs)
+        return self.params["gamma"] / (2 * root) if root > 0 else 0.0
+
+    def _root(self, vbs: float) -> float:
+        """√(φ − V_BS), continued for V_BS > 0 by its tangent √φ − V_BS/(2√φ), never below 0."""
+        phi = self.params["phi"]
+        if vbs <= 0:
+            return math.sqrt(phi - vbs)
+        return max(0.0, math.sqrt(phi) - vbs / (2 * math.sqrt(phi)))
 
     def stamp(self, x: np.ndarray, f: np.ndarray, jac: np.ndarray) -> None:
         v = self.voltages(x)
@@ -147,6 +183,11 @@ class DeviceLaw:
         if self.kind == "Q":
             return max(abs(d[0] - d[1]), abs(d[1] - d[2])) / 0.1
         return abs(d[0] - d[1]) / 0.1
+
+
+def terminal_rows(e: Element, rows: Mapping[str, int] | None) -> list[int | None]:
+    """Each terminal's row in the equations (None for ground, or for a law without them)."""
+    return [None if rows is None or n == GROUND else rows[n] for n in e.nodes]
 
 
 def _breakdown_knee(p: dict[str, float], vt: float) -> float:
@@ -190,7 +231,15 @@ class Solution:
 def solve_dc(linear: Circuit, devices: Iterable[DeviceLaw] | Callable[[dict], list[DeviceLaw]],
              num: Callable[[object], float], extra_nodes: Iterable[str] = ()) -> Solution:
     """Newton on `linear` (sources at their DC values) plus `devices`, each drawing its law's
-    currents; `devices` may be a function of the node index (rows are known only here)."""
+    currents; `devices` may be a function of the node index (rows are known only here).
+
+    Where Newton from 0 V does not settle (it can circle a solution it never reaches: a
+    high-gain loop such as a two-stage op-amp), SPICE's two homotopies follow: gmin stepping
+    (every node tied to ground by a conductance that falls from 1 mS to SPICE's gmin, 1e-12 S,
+    a decade at a time, each solution the start of the next) and source stepping (every source
+    raised from 0 to its value in steps, gmin in place). Newton then takes the circuit itself
+    from there; where it cannot (a node that only devices that are off reach), the answer is
+    SPICE's, gmin included."""
     drive = {x.name.lower(): x.value for x in linear.elements if x.kind in "VI"}
     eq = equations(linear, drive, extra_nodes)
     laws = devices(eq.index) if callable(devices) else list(devices)
@@ -201,9 +250,35 @@ def solve_dc(linear: Circuit, devices: Iterable[DeviceLaw] | Callable[[dict], li
         a[i, j] += sum(num(t) for t in terms)
     for i, terms in eq.rhs.items():
         b[i] += sum(num(t) for t in terms)
-    x = np.zeros(size)
-    gmin = np.eye(size) * 1e-12 * (np.arange(size) < nodes)  # gmin to ground, as SPICE
-    for _ in range(500):
+    on_nodes = np.eye(size) * (np.arange(size) < nodes)
+
+    def newton(x: np.ndarray, shunt: float, scale: float, steps: int) -> np.ndarray | None:
+        return _newton(a + shunt * on_nodes, b * scale, laws, x, steps, _GMIN * on_nodes)
+
+    x = newton(np.zeros(size), 0.0, 1.0, 500)
+    for homotopy in (_gmin_stepping, _source_stepping):
+        if x is None:
+            x = homotopy(newton, size)
+            if x is not None:  # the circuit itself from there, or SPICE's answer with gmin
+                polished = newton(x, 0.0, 1.0, 100)
+                x = x if polished is None else polished
+    if x is None:
+        raise AnalysisError("the DC operating point did not converge (Newton from 0 V, gmin "
+                            "stepping and source stepping all failed)")
+    return Solution(x, eq)
+
+
+#: S: SPICE's gmin from every node to ground; here in the Jacobian only (a node that only an
+#: off device reaches keeps a solvable step), so the solution is the circuit's own
+_GMIN = 1e-12
+
+
+def _newton(a: np.ndarray, b: np.ndarray, laws: list[DeviceLaw], x: np.ndarray, steps: int,
+            gmin: np.ndarray) -> np.ndarray | None:
+    """Newton's method from `x` on a·x − b + Σ device currents = 0, each step limited as SPICE
+    limits junctions; the solution, or None when `steps` steps do not settle."""
+    x = x.copy()
+    for _ in range(steps):
         f = a @ x - b
         jac = a + gmin
         for law in laws:
@@ -222,8 +297,35 @@ def solve_dc(linear: Circuit, devices: Iterable[DeviceLaw] | Callable[[dict], li
         x += dx
         if np.max(np.abs(dx), initial=0.0) < 1e-12 * (1 + np.max(np.abs(x), initial=0.0)) \
                 and step <= 1:
-            return Solution(x, eq)
-    raise AnalysisError("the DC operating point did not converge (500 Newton steps)")
+            return x
+    return None
+
+
+def _gmin_stepping(newton: Callable[..., np.ndarray | None], size: int) -> np.ndarray | None:
+    """From a circuit every node of which is tied to ground by 1 mS, down a decade at a time to
+    SPICE's gmin, each solution starting the next."""
+    x = np.zeros(size)
+    for shunt in [10.0**-k for k in range(3, 13)]:
+        x = newton(x, shunt, 1.0, 200)
+        if x is None:
+            return None
+    return x
+
+
+def _source_stepping(newton: Callable[..., np.ndarray | None], size: int) -> np.ndarray | None:
+    """Every independent source raised from 0 to its value, each solution starting the next;
+    a step that fails is halved (down to 1e-4 of the way)."""
+    x, done, step = np.zeros(size), 0.0, 0.1
+    while done < 1:
+        target = min(1.0, done + step)
+        trial = newton(x, _GMIN, target, 200)
+        if trial is None:
+            step /= 2
+            if step < 1e-4:
+                return None
+            continue
+        x, done, step = trial, target, min(step * 2, 0.25)
+    return x
 
 
 def numeric(subs: dict[sympy.Symbol, sympy.Expr]) -> Callable[[object], float]:

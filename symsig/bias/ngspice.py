@@ -5,16 +5,18 @@ its real bias. `operating_point` runs ngspice's `op` on the device netlist itsel
 each device's small-signal parameters under symsig's symbol names (DESIGN §2), ready for
 `RationalFunction.evaluate`. ngspice is optional: only this module needs it, and only when called.
 
-The deck ngspice sees is written from the parsed `Circuit`, not copied from the text, so
-symsig's syntax works too: a title-less netlist, `.param` values, symsig's model-card names
-(`beta`→BF, `va`→VAF, `vth`→VTO, …), devices without a `.model` card (ngspice's defaults),
-3-terminal MOSFETs (body tied to source). `.options` and `.temp` lines of the text are passed
-on, so the operating point is the one ngspice finds for the user's own netlist.
+The deck ngspice sees is written from the parsed `Circuit` by `Circuit.to_spice`
+(circuit/spice_out.py), not copied from the text, so symsig's syntax works too: a title-less
+netlist, `.param` values, symsig's model-card names (`beta`→BF, `va`→VAF, `vth`→VTO, …),
+devices without a `.model` card (ngspice's defaults), 3-terminal MOSFETs (body tied to source),
+subcircuit instances (a device inside is read under ngspice's flattened name, `@q.x1.q1[gm]`,
+and named by its symbols' suffix, `gm1_X1`), coupled inductors and ideal transformers, an ideal
+op-amp as a VCVS of gain 1e9. `.options` and `.temp` lines of the text are passed on, so the
+operating point is the one ngspice finds for the user's own netlist.
 """
 
 from __future__ import annotations
 
-import cmath
 import math
 import os
 import re
@@ -27,9 +29,9 @@ from pathlib import Path
 
 import sympy
 
-from ..analysis.linear import param_values
-from ..circuit.netlist import DEVICE_KINDS, DEVICE_TYPES, SOURCE_KINDS, Circuit, parse
-from ..errors import SymsigError
+from ..circuit.netlist import Circuit, parse
+from ..circuit.spice_out import spice_name, spice_node, to_spice
+from ..errors import NetlistError, SymsigError
 from .dc import quantity_names
 from .operating_point import DeviceBias, OperatingPoint, off_region_warning
 
@@ -37,15 +39,6 @@ NGSPICE = "ngspice"
 TIMEOUT = 60.0
 #: ngspice's k/q (CONSTboltz / CHARGE), for VT = k·T/q at the simulated temperature.
 K_OVER_Q = 1.38064852e-23 / 1.6021766208e-19
-
-# symsig's .model parameter names -> ngspice's, per device letter (the parser renames BF to
-# beta etc., see netlist._MODEL_ALIASES). None: a symsig-only parameter ngspice has no use for
-# (the constant-drop bias model's V_BE / V_D).
-_TO_SPICE: dict[str, dict[str, str | None]] = {
-    "Q": {"beta": "bf", "va": "vaf", "n": "nf", "rx": "rb", "vbe": None, "vd": None},
-    "M": {"vth": "vto", "vd": None},
-    "D": {"vd": None},
-}
 
 # The ngspice instance vectors read for each device (ngspice-39 names: BJT = Gummel-Poon,
 # MOS = level 1..3; `show q1` lists most). gpi, go, gds, gd are conductances. cexbc is
@@ -98,7 +91,8 @@ def operating_point(netlist: str | Circuit, timeout: float = TIMEOUT) -> SpiceOp
     alpha<x>, re<x> = α/gm (so the hybrid-π-β and T models evaluate too), rx<x> = 1/gx when the
     card sets RB; bias IC<x>, IB<x>, VBE<x>, VCE<x>.
     MOSFET Mx: gm<x>, gmb<x> (ngspice gmbs), ro<x> = 1/gds, cgs<x>, cgd<x>, cdb<x> (cbd),
-    csb<x> (cbs); bias ID<x>, VGS<x>, VDS<x>, Vov<x> = VGS - V_th(ngspice von).
+    csb<x> (cbs); bias ID<x>, VGS<x>, VDS<x>, Vov<x> = VGS - V_th (ngspice's von,
+    polarity-normalised like VGS).
     Diode Dx: rd<x> = 1/gd, cd<x>; bias ID<x>, VD<x>.
     Plus VT = kT/q at the simulated temperature. Biases are polarity-normalised as ngspice's
     own voltages are: a pnp or pmos in its active region has positive IC, VBE, ID, VGS like an
@@ -109,18 +103,18 @@ def operating_point(netlist: str | Circuit, timeout: float = TIMEOUT) -> SpiceOp
     voltages; `.options reltol=1e-9` in the netlist tightens both.
     """
     circuit = parse(netlist) if isinstance(netlist, str) else netlist
-    passed_on = list(circuit.spice_options)
     if not circuit.devices():
         raise NgspiceError("the circuit has no transistors or diodes: nothing to bias")
-    body = ngspice_netlist(circuit)  # first: a symbolic value is the user's to fix
+    ngspice_netlist(circuit)  # first: a symbolic value is the user's to fix
     exe = shutil.which(NGSPICE)
     if exe is None:
         raise NgspiceError("ngspice is not installed or not on PATH (e.g. apt-get install "
                            "ngspice); symsig needs it only for operating points")
-    probes = [f"@{d.name.lower()}[{v}]" for d in circuit.devices() for v in _VECTORS[d.kind]]
-    probes += [f"v({n})" for n in circuit.nodes()]
+    probes = [_probe(d, v) for d in circuit.devices() for v in _VECTORS[d.kind]]
+    nodes = [n for n in circuit.nodes() if spice_node(n) == n]  # others: ngspice renames them
+    probes += [f"v({n})" for n in nodes]
     control = ["set numdgt=16", "op", *(f"print {p}" for p in probes), "quit"]
-    deck = "\n".join([body.rstrip("\n"), *passed_on, ".control", *control, ".endc", ".end\n"])
+    deck = ngspice_netlist(circuit, [".control", *control, ".endc"])
     log = _run(exe, deck, timeout)
     printed = {m.group(1).lower(): float(m.group(2)) for m in _PRINTED.finditer(log)}
     missing = [p for p in probes if p not in printed]
@@ -133,12 +127,17 @@ def operating_point(netlist: str | Circuit, timeout: float = TIMEOUT) -> SpiceOp
     temp = _TEMP.search(log)
     values: dict[str, float] = {"VT": K_OVER_Q * (float(temp.group(1)) + 273.15)} if temp else {}
     for d in circuit.devices():
-        raw = {v: printed[f"@{d.name.lower()}[{v}]"] for v in _VECTORS[d.kind]}
+        raw = {v: printed[_probe(d, v)] for v in _VECTORS[d.kind]}
         for name, value in device_parameters(circuit, d, raw).items():
             values.setdefault(name, value)  # a matched device's symbols are its partner's
-    nodes = {n: printed[f"v({n})"] for n in circuit.nodes()}
+    voltages = {n: printed[f"v({n})"] for n in nodes}
     raw_all = {p: printed[p] for p in probes if p.startswith("@")}
-    return SpiceOperatingPoint(values, nodes, raw_all, log)
+    return SpiceOperatingPoint(values, voltages, raw_all, log)
+
+
+def _probe(d, vector: str) -> str:
+    """ngspice's name for one device vector: `@q1[gm]`; `@q.x1.q1[gm]` inside an instance."""
+    return f"@{spice_name(d).lower()}[{vector}]"
 
 
 _BIAS = ("IC", "IB", "VBE", "VCE", "ID", "VGS", "VDS", "Vov", "VD")
@@ -153,7 +152,7 @@ def device_parameters(circuit: Circuit, d, raw: dict[str, float]) -> dict[str, f
     names = quantity_names(card.type)
     rename = {"VBE": names.get("vbe"), "VCE": names.get("vce"), "VGS": names.get("vgs"),
               "VDS": names.get("vds")}
-    own, suffix = d.name[1:], circuit.symbol_suffix(d)
+    own, suffix = d.suffix, circuit.symbol_suffix(d)
     out = {}
     for stem, value in _PARAMETERS[d.kind](raw, polarity).items():
         if stem in _BIAS:
@@ -175,7 +174,7 @@ def region_of(kind: str, raw: dict[str, float], card) -> str:
         if "bv" in card.params and raw["id"] < -1e-9:
             return "breakdown"
         return "forward" if raw["id"] > 0 else "off"
-    vov = raw["vgs"] - raw["von"]
+    vov = raw["vgs"] - (-1 if card.type == "pmos" else 1) * raw["von"]
     if vov <= 0:
         return "cutoff"
     return "triode" if raw["vds"] < vov else "saturation"
@@ -187,10 +186,10 @@ def spice_operating_point(circuit: Circuit, given: Mapping[str, object]) -> Oper
     op = operating_point(circuit.with_params(**dict(given)))
     devices = []
     for d in circuit.devices():
-        raw = {v: op.raw[f"@{d.name.lower()}[{v}]"] for v in _VECTORS[d.kind]}
+        raw = {v: op.raw[_probe(d, v)] for v in _VECTORS[d.kind]}
         card = circuit.model_of(d)
         region = region_of(d.kind, raw, card)
-        own = d.name[1:]
+        own = d.suffix
         numbers = device_parameters(circuit, d, raw)
         bias_names = {(rename or stem) + own: rename or stem for stem, rename in (
             *((b, None) for b in _BIAS), *((k.upper(), v) for k, v in
@@ -205,65 +204,15 @@ def spice_operating_point(circuit: Circuit, given: Mapping[str, object]) -> Oper
     return OperatingPoint("ngspice", devices)
 
 
-def ngspice_netlist(circuit: Circuit) -> str:
-    """The circuit as an ngspice deck body (title, elements, .model cards; no analysis).
-
-    `.param` values are substituted; anything still symbolic is an error, since a simulator
-    needs numbers.
-    """
-    subs = {sympy.Symbol(k, positive=True): v for k, v in param_values(circuit).items()}
-    lines = [f"* symsig: {circuit.title}" if circuit.title else "* symsig circuit"]
-    default_cards: dict[str, str] = {}
-    for e in circuit.elements:
-        if e.kind in DEVICE_KINDS:
-            card = circuit.model_of(e)
-            key = (e.model or DEVICE_TYPES[e.kind][0]).lower()
-            if key not in circuit.models:  # a bare type (npn, nmos, d): ngspice's defaults
-                default_cards[key] = f".model symsig_{key} {card.type}"
-                key = f"symsig_{key}"
-            nodes = list(e.nodes)
-            if e.kind == "M" and len(nodes) == 3:
-                nodes.append(nodes[2])  # body tied to the source
-            extra = [f"{k}={_number(v, subs, e.name)}" for k, v in e.params]
-            lines.append(" ".join([e.name, *nodes, key, *extra]))
-        elif e.kind in SOURCE_KINDS:
-            line = f"{e.name} {' '.join(e.nodes)} DC {_number(e.value or 0, subs, e.name)}"
-            ac = complex(sympy.N(_numeric(e.ac or 0, subs, e.name)))
-            if ac:
-                line += f" AC {_fmt(abs(ac))} {_fmt(math.degrees(cmath.phase(ac)))}"
-            lines.append(line)
-        elif e.kind == "O":
-            raise NgspiceError(f"{e.name}: ngspice has no ideal op-amp; use --bias "
-                               "constant-vbe or exponential, which handle it exactly")
-        else:
-            control = [e.control] if e.control else []
-            lines.append(" ".join([e.name, *e.nodes, *control, _number(e.value, subs, e.name)]))
-    for key, model in circuit.models.items():
-        kind = next(k for k, types in DEVICE_TYPES.items() if model.type in types)
-        rename = _TO_SPICE[kind]
-        params = [f"{rename.get(k, k)}={_number(v, subs, f'.model {model.name}')}"
-                  for k, v in model.params.items() if rename.get(k, k) is not None]
-        lines.append(f".model {key} {model.type} ({' '.join(params)})")
-    lines += default_cards.values()
-    return "\n".join(lines) + "\n"
-
-
-def _numeric(value: sympy.Expr, subs: dict, where: str) -> sympy.Expr:
-    value = sympy.sympify(value).xreplace(subs)
-    if value.free_symbols:
-        names = ", ".join(sorted(str(s) for s in value.free_symbols))
-        raise NgspiceError(f"{where}: ngspice needs numbers, but the value is symbolic ({names})"
-                           "; give it a number in the netlist or a .param line")
-    return value
-
-
-def _number(value: sympy.Expr, subs: dict, where: str) -> str:
-    return _fmt(float(_numeric(value, subs, where)))
-
-
-def _fmt(x: float) -> str:
-    """Integers as integers (ngspice's LEVEL=1), other numbers exactly (repr round-trips)."""
-    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+def ngspice_netlist(circuit: Circuit, control: list[str] | None = None) -> str:
+    """The circuit as the deck ngspice runs (`Circuit.to_spice`: subcircuits, K and TF lines,
+    `.model` cards in SPICE's names, the netlist's `.options` and `.temp`), with `control`
+    lines before `.end`; a value left symbolic is an error naming it, since a simulator needs
+    numbers (`.param` values are put in)."""
+    try:
+        return to_spice(circuit, analysis=control)
+    except NetlistError as exc:
+        raise NgspiceError(str(exc)) from None
 
 
 def _inverse(g: float) -> float:
@@ -285,11 +234,11 @@ def _bjt(v: dict[str, float], polarity: float) -> dict[str, float]:
 
 
 def _mosfet(v: dict[str, float], polarity: float) -> dict[str, float]:
-    # ngspice's MOS id, vgs, vds, von are already polarity-normalised (positive for a
-    # saturated pmos too), so `polarity` is not needed.
+    # ngspice's MOS id, vgs, vds are polarity-normalised (positive for a saturated pmos too);
+    # its von, the threshold, is not (negative for a pmos).
     return {"gm": v["gm"], "gmb": v["gmbs"], "ro": _inverse(v["gds"]), "cgs": v["cgs"],
             "cgd": v["cgd"], "cdb": v["cbd"], "csb": v["cbs"], "ID": v["id"], "VGS": v["vgs"],
-            "VDS": v["vds"], "Vov": v["vgs"] - v["von"]}
+            "VDS": v["vds"], "Vov": v["vgs"] - polarity * v["von"]}
 
 
 def _diode(v: dict[str, float], polarity: float) -> dict[str, float]:

@@ -16,14 +16,16 @@ import sympy
 from ..analysis.linear import param_values
 from ..circuit.netlist import Circuit
 from ..circuit.values import to_expr
+from ..devices import H_STEMS, h_parameter_values
 from ..errors import SymsigError
-from .dc import VT_27C, card_values
+from .dc import card_values
 from .operating_point import OperatingPoint, operating_point
+from .temperature import NOMINAL, celsius, temperatures, thermal_voltage
 
 _BIAS_STEMS = ("IC", "IB", "ID", "Vov", "VBE", "VEB", "VCE", "VEC", "VGS", "VSG", "VDS", "VSD",
                "VD")
-_SMALL_SIGNAL = {"Q": ("gm", "rpi", "ro", "re", "alpha", "beta"), "M": ("gm", "ro", "gmb"),
-                 "D": ("rd", "rz")}
+_SMALL_SIGNAL = {"Q": ("gm", "rpi", "ro", "re", "alpha", "beta", *H_STEMS),
+                 "M": ("gm", "ro", "gmb"), "D": ("rd", "rz")}
 
 
 @dataclass
@@ -54,10 +56,15 @@ def numbers_at_the_end(circuit: Circuit, extra: Mapping[str, object] | None = No
     Q-point that cannot be found is a warning, never an error: the formulas stand without it.
     """
     user = {str(k): to_expr(v) for k, v in (extra or {}).items()}
-    resolved = param_values(circuit, {**card_values(circuit), **user})
+    cards = card_values(circuit)
+    resolved = param_values(circuit, {**cards, **user})
     values = {k: v for k, v in resolved.items() if v.is_number}
     given = set(values)
+    # A card's BF is the large-signal beta; a SPICE-law Q-point has the small-signal
+    # beta = g_m/g_pi, the one that goes with its g_m and r_pi
+    from_cards = set(cards) - set(user) - set(circuit.params)
     out = Numbers(values)
+    _kelvin(circuit, out.warnings)  # a .temp symsig cannot read is said once, not fatal
     missing = _missing(circuit, values, need)
     if circuit.devices() and missing and not _has_supply(circuit):
         # a small-signal schematic (a bare Q1 between Rs and RL): nothing biases the devices,
@@ -74,18 +81,26 @@ def numbers_at_the_end(circuit: Circuit, extra: Mapping[str, object] | None = No
             out.assumed += op.assumed
             out.warnings += op.warnings
             out.regions = op.regions()
+            spice_law = op.method != "constant-vbe"
             for d in op.devices:
-                own = d.name[1:]
-                if any(stem + own in given for stem in _BIAS_STEMS):
-                    continue  # the user's own bias numbers win over the Q-point
+                own = circuit.element(d.name).suffix  # X1.Q1 -> IC1_X1
+                if any(stem + own in given - from_cards for stem in _BIAS_STEMS):
+                    continue  # the user's own bias numbers win over the Q-point (a card's
+                    # VBE is the constant drop the Q-point was found with, not a Q-point)
                 for name, value in d.numeric.items():
-                    if name not in values and value == value:  # skip nan
+                    if value != value:  # skip nan
+                        continue
+                    if name not in values or (spice_law and name in from_cards):
                         values[name] = sympy.oo if value == float("inf") else sympy.Float(value, 17)
             out.warnings += _matched_differences(circuit, op)
     relations_used = _relations(circuit, values)
+    for name in sorted(n for n in (need or ()) if n.startswith("hre") and n not in given):
+        if values.get(name) == 0:  # the --model h numbers came from the hybrid-π ones
+            out.assumed.append(f"{name} = 0 (no r_mu in the hybrid-pi model)")
     if relations_used and "VT" in relations_used and "VT" not in given and \
             not any(a.startswith("VT") for a in out.assumed):
-        out.assumed.append(f"VT = {VT_27C:.6g} V (kT/q at 27 C)")
+        kelvin = _kelvin(circuit)
+        out.assumed.append(f"VT = {thermal_voltage(kelvin):.6g} V (kT/q at {celsius(kelvin)} C)")
     return out
 
 
@@ -93,7 +108,7 @@ def device_symbols(circuit: Circuit) -> set[str]:
     """The small-signal and bias symbol names of the circuit's devices (gm1, IC1, ...)."""
     names = set()
     for d in circuit.devices():
-        suffix, own = circuit.symbol_suffix(d), d.name[1:]
+        suffix, own = circuit.symbol_suffix(d), d.suffix
         names |= {s + suffix for s in (*_SMALL_SIGNAL[d.kind], "rx", "cpi", "cmu", "cgs", "cgd",
                                        "cdb", "csb", "cd", "VA", "lambda", "n", "kp", "W", "L",
                                        "Vth", "IS", "chi")}
@@ -101,6 +116,17 @@ def device_symbols(circuit: Circuit) -> set[str]:
         if d.kind in "QD":
             names.add("VT")
     return names
+
+
+def _kelvin(circuit: Circuit, warnings: list[str] | None = None) -> float:
+    """The netlist's temperature for V_T; 27 °C, with a warning, when its .temp is not a
+    number (the formulas stand without it)."""
+    try:
+        return temperatures(circuit)[0]
+    except SymsigError as exc:
+        if warnings is not None:
+            warnings.append(f"{exc}: V_T is taken at 27 C")
+        return NOMINAL
 
 
 def _has_supply(circuit: Circuit) -> bool:
@@ -126,9 +152,9 @@ def _relations(circuit: Circuit, values: dict[str, sympy.Expr]) -> set[str]:
         """Every name has a number, and none of them is a zero or infinite divisor."""
         return all(n in values and values[n] not in (0, sympy.oo) for n in names)
 
-    vt = values.get("VT", sympy.Float(VT_27C, 15))
+    vt = values.get("VT", sympy.Float(thermal_voltage(_kelvin(circuit)), 15))
     for d in circuit.devices():
-        k, own = circuit.symbol_suffix(d), d.name[1:]
+        k, own = circuit.symbol_suffix(d), d.suffix
         ic, i_d = "IC" + own, "ID" + own
         if d.kind == "Q":
             if "gm" + k not in values and have(ic):
@@ -142,6 +168,7 @@ def _relations(circuit: Circuit, values: dict[str, sympy.Expr]) -> set[str]:
                 values["re" + k] = values["alpha" + k] / values["gm" + k]
             if "ro" + k not in values and have("VA" + k, ic):
                 values["ro" + k] = values["VA" + k] / values[ic]
+            values.update(h_parameter_values(values, k))  # --model h: h_ie = r_x + r_pi, ...
         elif d.kind == "M":
             if "gm" + k not in values and have(i_d, "Vov" + own):
                 values["gm" + k] = 2 * values[i_d] / values["Vov" + own]
@@ -165,7 +192,8 @@ def _matched_differences(circuit: Circuit, op: OperatingPoint) -> list[str]:
         if a is None or b is None:
             continue
         current = "IC" if a.type in ("npn", "pnp") else "ID"
-        ia, ib = a.numeric.get(current + a.name[1:]), b.numeric.get(current + b.name[1:])
+        ia = a.numeric.get(current + circuit.element(a.name).suffix)
+        ib = b.numeric.get(current + circuit.element(b.name).suffix)
         if ia and ib and abs(ia - ib) > 0.01 * max(abs(ia), abs(ib)):
             out.append(f"{a.name} and {b.name} are matched, but their bias currents differ "
                        f"({ia:.4g} A and {ib:.4g} A): the shared symbols take {a.name}'s "

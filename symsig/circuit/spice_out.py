@@ -47,6 +47,12 @@ def spice_name(e: Element) -> str:
     return f"{e.kind.lower()}.{e.path.lower()}.{e.local.lower()}"
 
 
+def spice_node(name: str) -> str:
+    """A node's name in the netlist `to_spice` writes: characters ngspice splits on become `_`
+    (two names that then clash are told apart by a trailing `_`)."""
+    return _BAD_NODE_CHARS.sub("_", name)
+
+
 def to_spice(circuit: Circuit, values: Mapping[str, object] | None = None, *,
              title: str | None = None, analysis: str | Iterable[str] | None = None,
              opamp_gain: float = 1e9) -> str:
@@ -99,7 +105,7 @@ class _Writer:
     # -- names ---------------------------------------------------------------------------
     def node(self, n: str) -> str:
         if n not in self.nodes:
-            clean = _BAD_NODE_CHARS.sub("_", n)
+            clean = spice_node(n)
             taken = set(self.nodes.values())
             while clean in taken and clean != n:
                 clean += "_"

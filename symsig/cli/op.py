@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     op = operating_point(circuit, args.bias, subs)
     report = []
     for d in op.devices:
-        own = d.name[1:]
+        own = circuit.element(d.name).suffix  # X1.Q1 -> IC1_X1
         quantities = {**{k + own: v for k, v in d.bias.items()}, **d.small_signal}
         for name in d.numeric:
             quantities.setdefault(name, None)
