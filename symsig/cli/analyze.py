@@ -15,6 +15,7 @@ from ..devices import OFF_REGIONS
 from ..devices.ac import small_signal
 from ..errors import SymsigError
 from ..forms.latex import latex
+from ..forms.polyprint import direct, rational_latex, rational_text
 from ..forms.text import exact_text
 from ..forms.textbook import operation_count
 from .common import (
@@ -100,6 +101,10 @@ def run(args: argparse.Namespace) -> int:
 READABLE_TERMS = 40
 #: The default bound for that approximation: 1 % at the nominal values.
 DEFAULT_EPS = 0.01
+#: ... up to this many terms (forms/approx.py evaluates every term at ~40 frequencies in
+#: Python, ~1 s per 500 terms); larger results print their size and their numbers (--eps
+#: asks for the dominant terms anyway).
+APPROX_TERMS = 1000
 
 
 def _approximate(args: argparse.Namespace, results: list[Result], numbers: Numbers | None
@@ -112,8 +117,8 @@ def _approximate(args: argparse.Namespace, results: list[Result], numbers: Numbe
         if r.value is None or args.exact:
             continue
         eps = args.eps
-        if eps is None and not assumptions and r.value.terms > READABLE_TERMS and all(
-                str(g) in values for g in r.value.generators if str(g) != "s"):
+        if eps is None and not assumptions and READABLE_TERMS < r.value.terms <= APPROX_TERMS \
+                and all(str(g) in values for g in r.value.generators if str(g) != "s"):
             eps = DEFAULT_EPS
         if eps is not None and any(str(g) not in values for g in r.value.generators
                                    if str(g) != "s"):
@@ -130,11 +135,29 @@ def _approximate(args: argparse.Namespace, results: list[Result], numbers: Numbe
 
 #: A textbook form with more operations than this is not printed by default (see READABLE_TERMS).
 READABLE_OPERATIONS = 80
+#: Past this many terms no textbook form of an H(s) is searched for by default: the normal
+#: form costs ~0.05 s per ten terms, and those of results this large have had more than
+#: READABLE_OPERATIONS operations (cascade2's 76-term gain: 101), so the size line is printed
+#: instead. A result without s often reads well far larger (R_in of a CE stage with r_x, R_E
+#: and a bias divider: 85 terms, 17 operations), so it is searched up to FORM_SEARCH_TERMS_DC.
+FORM_SEARCH_TERMS = 60
+FORM_SEARCH_TERMS_DC = 300
 
 
-def _too_long(args: argparse.Namespace, r: Result, form: sympy.Expr) -> bool:
-    return (not args.exact and r.approximation is None and r.value.terms > READABLE_TERMS
-            and operation_count(form) > READABLE_OPERATIONS)
+def _form(args: argparse.Namespace, r: Result) -> sympy.Expr | str | None:
+    """What is shown for r: its textbook form (or that of its approximation), the exact result
+    with --exact (text from the polynomials when large), or None when it is too long to read."""
+    shown = r.approximation.value if r.approximation is not None else r.value
+    if args.exact:
+        return r.value.in_s() if not direct(r.value) else None
+    in_s = any(str(g) == "s" for g in shown.generators)
+    if shown.terms > (FORM_SEARCH_TERMS if in_s else FORM_SEARCH_TERMS_DC):
+        return None
+    form = readable(r.form())
+    if (r.approximation is None and r.value.terms > READABLE_TERMS
+            and operation_count(form) > READABLE_OPERATIONS):
+        return None
+    return form
 
 
 def _check_nodes(circuit: Circuit, args: argparse.Namespace, probe: Probe) -> None:
@@ -174,19 +197,23 @@ def _amplifier_results(circuit: Circuit, args: argparse.Namespace, probe: Probe
 
 def _print_results(args: argparse.Namespace, results: list[Result], numbers: Numbers | None
                    ) -> int:
-    exprs = {r.key: r.expr() for r in results if r.value is not None}
-    forms = {r.key: (r.expr() if args.exact else readable(r.form())) for r in results
-             if r.value is not None}
-    symbols = sorted({str(x) for e in exprs.values() for x in e.free_symbols})
+    done = [r for r in results if r.value is not None]
+    forms = {r.key: _form(args, r) for r in done}
+    symbols = sorted({str(g) for r in done for g in r.value.generators if g.is_Symbol})
     names = set(symbols)
     warnings = numbers.warnings if numbers else []
-    betas = sorted({str(x) for e in forms.values() for x in e.free_symbols} - names)
+    betas = sorted({str(x) for e in forms.values() if e is not None
+                    for x in e.free_symbols} - names)
     if args.json:
-        out: dict = {r.key: exact_text(exprs[r.key], names) if r.key in exprs else None
+        out: dict = {r.key: r.exact_text(names) if r.value is not None else None
                      for r in results}
-        out["textbook"] = {k: str(e) for k, e in forms.items()}
-        out["latex"] = {k: latex(e) for k, e in forms.items()}
-        out["latex_exact"] = {k: latex(e) for k, e in exprs.items()}
+        out["textbook"] = {k: str(e) if e is not None else _exact_or_none(args, r, names)
+                           for r in done for k, e in [(r.key, forms[r.key])]}
+        out["latex"] = {k: latex(e) if e is not None else _exact_latex_or_none(args, r)
+                        for r in done for k, e in [(r.key, forms[r.key])]}
+        out["latex_exact"] = {r.key: _exact_latex_or_none(args, r, always_small=True)
+                              for r in done}
+        out["terms"] = {r.key: r.value.terms for r in done}
         out["labels"] = {r.key: r.label for r in results}
         out["symbols"] = symbols
         out["relations"] = [relation(b) for b in betas]
@@ -205,7 +232,8 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
             numeric = {}
             for r in results:
                 if r.numeric is not None:
-                    numeric[r.key] = json_value(numeric_expr(r.numeric, None), names)
+                    numeric[r.key] = (rational_text(r.numeric) if direct(r.numeric) else
+                                      json_value(numeric_expr(r.numeric, None), names))
                 elif r.numeric_why:
                     numeric[r.key] = None
                     out.setdefault("not_defined_numerically", {})[r.key] = r.numeric_why
@@ -214,32 +242,51 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
             out["assumed"] = numbers.assumed
             out["bias"] = numbers.op.method if numbers.op else None
         out["warnings"] = warnings
-        print(json.dumps(out, indent=2))
+        json.dump(out, sys.stdout, indent=2)
+        print()
         return 0
     for r in results:
+        form = forms.get(r.key)
         if args.latex:
-            body = latex(forms[r.key]) if r.key in forms else rf"\text{{not defined: {r.why}}}"
+            if r.value is None:
+                body = rf"\text{{not defined: {r.why}}}"
+            elif form is not None:
+                body = latex(form)
+            elif args.exact:
+                body = rational_latex(r.value)
+            else:
+                body = rf"\text{{{r.value.terms} terms, too long to read (--exact prints it)}}"
             sign = r" \approx " if r.approximation else " = "
             print(f"{r.tex}{sign}{body}")
             continue
         if r.value is None:
             print(f"{r.label}: not defined: {lower_first(r.why)}")
             continue
-        shown = show(forms[r.key])
-        if _too_long(args, r, forms[r.key]):
+        if form is None and args.exact:
+            shown = rational_text(r.value)
+            print(f"{r.label} = {shown}")
+        elif form is None:
             missing = sorted(str(g) for g in r.value.generators if str(g) != "s" and (
                 numbers is None or str(g) not in numbers.values))
-            print(f"{r.label}: {r.value.terms} terms, too long to read; numbers for "
-                  f"{', '.join(missing)} give its dominant terms (--eps), --exact prints it all")
+            if r.approximation is not None:
+                more = f"its dominant terms ({r.approximation.terms}) too"
+            elif missing:
+                more = f"numbers for {', '.join(missing)} give its dominant terms (--eps)"
+            else:
+                more = "--eps gives its dominant terms"
+            print(f"{r.label}: {r.value.terms:,} terms, too long to read; {more}; --exact "
+                  "prints it all")
             shown = ""
         else:
+            shown = show(form)
             print(f"{r.label} {'~' if r.approximation else '='} {shown}")
         if r.approximation is not None:
             a = r.approximation
             print(f"    ({'; '.join(a.assumptions)}; exact: {r.value.terms} terms, --exact)")
-        line = number_line(r, numbers.values if numbers else {})
-        if line is not None and line != shown and (shown or r.numeric is None
-                                                    or r.numeric.is_number):
+        line = number_line(r, numbers.values if numbers else {},
+                           form if isinstance(form, sympy.Expr) else None)
+        only_s = r.numeric is None or {str(g) for g in r.numeric.generators} <= {"s"}
+        if line is not None and line != shown and (shown or only_s):
             print(f"    = {line}")
     if betas and not args.latex:
         print(f"(with {', '.join(relation(b) for b in betas)})")
@@ -250,3 +297,16 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
     return 0
 
 
+def _exact_or_none(args: argparse.Namespace, r: Result, names: set[str]) -> str | None:
+    """The textbook entry of a result too long to read: its exact text with --exact."""
+    return r.exact_text(names) if args.exact else None
+
+
+def _exact_latex_or_none(args: argparse.Namespace, r: Result, always_small: bool = False
+                         ) -> str | None:
+    """LaTeX of the exact result: small ones always (latex_exact), large ones with --exact."""
+    if direct(r.value):
+        return rational_latex(r.value) if args.exact else None
+    if args.exact or always_small:
+        return latex(r.expr())
+    return None

@@ -22,6 +22,7 @@ from ..devices import Options
 from ..engine.rational import RationalFunction, Undefined
 from ..errors import NotDefined, SymsigError
 from ..forms.approx import Approximation, approx
+from ..forms.polyprint import direct, rational_text
 from ..forms.text import exact_text, number_text, rounded
 from ..forms.textbook import normal_form, textbook
 
@@ -111,6 +112,13 @@ class Result:
         """The exact result, collected in powers of s (what --exact shows)."""
         return self.value.in_s()
 
+    def exact_text(self, names: set[str]) -> str:
+        """The exact result as text that reads back exactly (--json): through SymPy's printer
+        when small, straight from the polynomials when large (forms/polyprint.py)."""
+        if direct(self.value):
+            return rational_text(self.value)
+        return exact_text(self.expr(), names)
+
     def form(self) -> sympy.Expr:
         """What is shown: the textbook form of the result (or of its approximation), H(s) in
         normal form K(1 + a1 s ...)/(1 + b1 s + ...)."""
@@ -174,15 +182,24 @@ def numeric_expr(r: RationalFunction, digits: int | None) -> sympy.Expr:
     return rounded(expr, digits or 17)
 
 
-def number_line(r: Result, values: dict[str, sympy.Expr]) -> str | None:
+def number_line(r: Result, values: dict[str, sympy.Expr],
+                shape: sympy.Expr | None = None) -> str | None:
+    """The result with its numbers in, as one line: a number, H(s) with numeric coefficients,
+    or, with symbols left, the numbers put into `shape` (the form shown; the exact result
+    collected in s when no form was shown)."""
     if r.numeric_why:
         return r.numeric_why
     if r.numeric is None:
         return None
+    if direct(r.numeric):  # too large for SymPy's printer: straight from the polynomials
+        return rational_text(r.numeric)
     value = numeric_expr(r.numeric, 6)
     if value.is_number:
         return number_text(value)
-    shape = r.form() if r.approximation is None else r.expr()
+    if shape is None or r.approximation is not None:
+        shape = r.expr() if not direct(r.value) else None
+    if shape is None:
+        return str(value)
     values = with_beta_values(values)
     infinite = any(values.get(str(x)) == sympy.oo for x in shape.free_symbols)
     if {str(g) for g in r.numeric.generators} != {"s"} and not infinite:
