@@ -9,15 +9,17 @@ import sys
 import sympy
 
 from ..analysis.linear import Probe, driven_node, rin, rout, transfer
+from ..analysis.nominal import estimate_impedance, estimate_transfer
 from ..bias import Numbers, numbers_at_the_end
 from ..circuit.netlist import Circuit, parse
 from ..devices import OFF_REGIONS
 from ..devices.ac import small_signal
-from ..errors import SymsigError
+from ..engine.solve import ResultTooLarge
+from ..errors import AnalysisError, SymsigError
 from ..forms.latex import latex
 from ..forms.polyprint import direct, rational_latex, rational_text
 from ..forms.text import exact_text
-from ..forms.textbook import operation_count
+from ..forms.textbook import normal_form, operation_count, textbook
 from .common import (
     Result,
     attempt,
@@ -80,12 +82,15 @@ def run(args: argparse.Namespace) -> int:
             circuit = small_signal(original, options, capacitors=args.caps,
                                    sources=[args.source], regions=regions)
         _check_nodes(circuit, args, probe)
-        return circuit, _amplifier_results(circuit, args, probe)
+        return circuit, _amplifier_results(circuit, args, probe, numbered)
 
+    numbered = wants_numbers(original, subs)
     circuit, results = derive(None)
     numbers: Numbers | None = None
-    if wants_numbers(original, subs):
+    if numbered:
         need = {str(g) for r in results if r.value is not None for g in r.value.generators}
+        if any(r.too_large for r in results):
+            need |= {str(x) for x in circuit.symbols()}
         numbers = numbers_at_the_end(original, subs, args.bias, need)
         regions = {k: v for k, v in numbers.regions.items()
                    if v in OFF_REGIONS or v == "breakdown"}
@@ -114,7 +119,17 @@ def _approximate(args: argparse.Namespace, results: list[Result], numbers: Numbe
     assumptions = [a.strip() for a in (args.approx or "").split(",") if a.strip()]
     values = numbers.values if numbers else {}
     for r in results:
-        if r.value is None or args.exact:
+        if args.exact:
+            continue
+        if r.estimator is not None and numbers is not None and not assumptions and (
+                r.too_large or r.value.terms > APPROX_TERMS):
+            try:
+                r.estimate = r.estimator(values, args.eps or DEFAULT_EPS)
+            except (AnalysisError, ResultTooLarge) as exc:
+                if r.too_large:
+                    r.why = f"{r.why}; no approximation at the nominal values either: {exc}"
+            continue
+        if r.value is None:
             continue
         eps = args.eps
         if eps is None and not assumptions and READABLE_TERMS < r.value.terms <= APPROX_TERMS \
@@ -174,8 +189,13 @@ def _check_nodes(circuit: Circuit, args: argparse.Namespace, probe: Probe) -> No
                           f"{args.input_node!r}")
 
 
-def _amplifier_results(circuit: Circuit, args: argparse.Namespace, probe: Probe
-                       ) -> list[Result]:
+#: With numbers for the circuit, an exact result past this many terms in the solver is not
+#: waited for: it is approximated at the nominal values instead (--exact: the full budget).
+NUMBERED_BUDGET = 200_000
+
+
+def _amplifier_results(circuit: Circuit, args: argparse.Namespace, probe: Probe,
+                       numbered: bool = False) -> list[Result]:
     src = circuit.element(args.source)
     out = str(probe)
     voltage_in = src.kind == "V"
@@ -183,15 +203,27 @@ def _amplifier_results(circuit: Circuit, args: argparse.Namespace, probe: Probe
              ("i", True): ("transconductance", "G_m"), ("i", False): ("current gain", "A_i")}
     what, tex = names[(probe.kind, voltage_in)]
     in_node = args.input_node or driven_node(src)
+    estimate = numbered and not args.exact
+    budget = NUMBERED_BUDGET if estimate else None
+    in_name = circuit.resolve(in_node)
     results = [
         attempt("gain", f"{what} {out}/{src.name}", tex,
-                 lambda: transfer(circuit, args.output, args.source)),
-        attempt("rin", f"R_in at {circuit.resolve(in_node)} ({src.name} removed)", "R_{in}",
-                 lambda: rin(circuit, args.source, args.input_node)),
+                lambda: transfer(circuit, args.output, args.source, max_terms=budget),
+                (lambda v, eps: estimate_transfer(circuit, args.output, args.source, v,
+                                                  eps=eps))
+                if estimate and probe.kind == "v" and voltage_in else None),
+        attempt("rin", f"R_in at {in_name} ({src.name} removed)", "R_{in}",
+                lambda: rin(circuit, args.source, args.input_node, max_terms=budget),
+                (lambda v, eps: estimate_impedance(circuit, in_name, v, (src.name,), eps=eps))
+                if estimate else None),
     ]
     load = f" ({args.load} removed)" if args.load else ""
-    results.append(attempt("rout", f"R_out at {out}{load}", "R_{out}",
-                            lambda: rout(circuit, args.output, args.load)))
+    removed = (args.load,) if args.load else ()
+    results.append(attempt(
+        "rout", f"R_out at {out}{load}", "R_{out}",
+        lambda: rout(circuit, args.output, args.load, max_terms=budget),
+        (lambda v, eps: estimate_impedance(circuit, probe.plus, v, removed, eps=eps))
+        if estimate and probe.kind == "v" and probe.minus == "0" else None))
     return results
 
 
@@ -225,9 +257,15 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
                           for r in results if r.approximation is not None}
         if approximations:
             out["approximations"] = approximations
-        why = {r.key: r.why for r in results if r.why}
+        estimates = {r.key: _estimate_json(r, names) for r in results if r.estimate}
+        if estimates:
+            out["estimates"] = estimates
+        why = {r.key: r.why for r in results if r.why and not r.too_large}
         if why:
             out["not_defined"] = why
+        too_large = {r.key: r.why for r in results if r.too_large}
+        if too_large:
+            out["too_large"] = too_large
         if numbers is not None:
             numeric = {}
             for r in results:
@@ -247,6 +285,14 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
         return 0
     for r in results:
         form = forms.get(r.key)
+        if r.estimate is not None:
+            _print_estimate(args, r)
+            if args.latex or r.numeric is None:
+                continue
+            line = number_line(r, numbers.values if numbers else {})
+            if line is not None:
+                print(f"    = {line}")
+            continue
         if args.latex:
             if r.value is None:
                 body = rf"\text{{not defined: {r.why}}}"
@@ -310,3 +356,43 @@ def _exact_latex_or_none(args: argparse.Namespace, r: Result, always_small: bool
     if args.exact or always_small:
         return latex(r.expr())
     return None
+
+
+def _estimate_shown(r: Result) -> tuple[sympy.Expr | str, list]:
+    """An estimate as shown: H(s) in normal form when small, the expanded text when
+    larger, or the last expression of its sequence (with the definitions it uses)."""
+    est = r.estimate
+    if est.value is None:
+        return est.expr, est.definitions
+    if est.value.terms <= FORM_SEARCH_TERMS:
+        shown = est.value
+        names = [str(g) for g in shown.generators]
+        return readable(normal_form(shown).expr if "s" in names else textbook(shown)), []
+    return (rational_text(est.value) if direct(est.value) else est.value.in_s()), []
+
+
+def _print_estimate(args: argparse.Namespace, r: Result) -> None:
+    est = r.estimate
+    shown, definitions = _estimate_shown(r)
+    exact = (f"exact: {r.value.terms:,} terms, --exact" if r.value is not None else
+             "exact: past the solver's budget")
+    if args.latex:
+        where = ", ".join(f"{latex(k)} = {latex(v)}" for k, v in definitions)
+        body = shown if isinstance(shown, str) else latex(shown)
+        print(f"{r.tex} \\approx {body}" + (rf" \\quad\\text{{where }} {where}" if where else ""))
+        return
+    print(f"{r.label} ~ {shown}")
+    for k, v in definitions:
+        print(f"    where {k} = {v}")
+    print(f"    ({est.text()}; {exact})")
+
+
+def _estimate_json(r: Result, names: set[str]) -> dict:
+    est = r.estimate
+    return {"value": rational_text(est.value) if est.value is not None and direct(est.value)
+            else exact_text(est.expr, names | {str(k) for k, _ in est.definitions}),
+            "definitions": {str(k): exact_text(v, names | {str(k) for k, _ in est.definitions})
+                            for k, v in est.definitions},
+            "error": est.error, "band_hz": list(est.band) if est.band else None,
+            "points": est.points, "eps": est.eps, "terms": est.terms,
+            "dropped_before": len(est.dropped), "about": est.text()}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from ..analysis.nominal import Estimate
 from ..bias import METHODS
 from ..bias.dc import card_values
 from ..bias.numbers import device_symbols
@@ -20,6 +21,7 @@ from ..circuit.netlist import Circuit
 from ..circuit.values import RESERVED, parse_number_value
 from ..devices import Options
 from ..engine.rational import RationalFunction, Undefined
+from ..engine.solve import ResultTooLarge
 from ..errors import NotDefined, SymsigError
 from ..forms.approx import Approximation, approx
 from ..forms.polyprint import direct, rational_text
@@ -107,6 +109,11 @@ class Result:
     numeric_why: str | None = None
     approximation: Approximation | None = None  # what is shown, when it is not exact
     _form: sympy.Expr | None = None
+    #: past exact reach, or too large to read: how to approximate it at nominal values
+    #: (values, eps -> Estimate), and the estimate made (or why none could be)
+    estimator: Callable | None = None
+    estimate: Estimate | None = None
+    too_large: bool = False
 
     def expr(self) -> sympy.Expr:
         """The exact result, collected in powers of s (what --exact shows)."""
@@ -153,11 +160,18 @@ class Result:
                                 "vanish (0/0)")
 
 
-def attempt(key: str, label: str, tex: str, compute: Callable[[], RationalFunction]) -> Result:
+def attempt(key: str, label: str, tex: str, compute: Callable[[], RationalFunction],
+            estimator: Callable | None = None) -> Result:
+    """The result of compute(); with an `estimator`, a result past the solver's budget is
+    kept as too large (to be approximated at the nominal values) instead of an error."""
     try:
-        return Result(key, label, tex, compute())
+        return Result(key, label, tex, compute(), estimator=estimator)
     except NotDefined as exc:
         return Result(key, label, tex, why=str(exc))
+    except ResultTooLarge as exc:
+        if estimator is None:
+            raise
+        return Result(key, label, tex, why=str(exc), estimator=estimator, too_large=True)
 
 
 def numeric_expr(r: RationalFunction, digits: int | None) -> sympy.Expr:

@@ -292,17 +292,20 @@ class RationalFunction:
         fixed = [by_name.get(str(g)) for g in self.ring.gens]
         ring = Ring.over(tuple(self.ring.gens[i] for i in keep))
 
-        point = {i: flint.fmpq(v.numerator, v.denominator)
-                 for i, v in enumerate(fixed) if v is not None}
+        # flint substitutes (exactly, over the rationals) into a ring of the kept generators:
+        # each fixed generator becomes a constant, each kept one a generator of that ring
+        names = tuple(f"x{i}" for i in range(len(keep))) or ("x0",)
+        qctx = flint.fmpq_mpoly_ctx.get(names, "degrevlex")
+        kept = iter(qctx.gens())
+        images = [qctx.constant(flint.fmpq(v.numerator, v.denominator)) if v is not None
+                  else next(kept) for v in fixed]
 
         def collapse(p: Poly) -> dict[tuple[int, ...], Fraction]:
-            """p at the point, as {exponents of the kept generators: coefficient}: flint
-            substitutes (exactly, over the rationals), Python only reads what is left."""
-            out: dict[tuple[int, ...], Fraction] = {}
-            at = flint.fmpq_mpoly(p).subs(point) if point else flint.fmpq_mpoly(p)
-            for monom, coeff in at.to_dict().items():
-                key = tuple(int(monom[i]) for i in keep) or (0,)
-                out[key] = out.get(key, 0) + Fraction(int(coeff.p), int(coeff.q))
+            """p at the point, as {exponents of the kept generators: coefficient}."""
+            at = flint.fmpq_mpoly(p).compose(*images, ctx=qctx) if images else \
+                qctx.constant(flint.fmpq(int(p.leading_coefficient()) if len(p) else 0))
+            out = {tuple(int(e) for e in monom[: len(keep)]) or (0,):
+                   Fraction(int(coeff.p), int(coeff.q)) for monom, coeff in at.to_dict().items()}
             return {k: v for k, v in out.items() if v}
 
         num, den = collapse(self.num), collapse(self.den)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping, Sequence
 from math import prod
+from typing import NamedTuple
 
 import sympy
 from flint.utils.flint_exceptions import DomainError
@@ -326,6 +327,32 @@ def solve_for(
     division more than PRODUCT_FACTOR times that; `SingularSystem` when there is no solution.
     """
     limit = MAX_TERMS if max_terms is None else max_terms
+    system = bordered(matrix, rhs, size, target, constant, max_terms=limit)
+    one = system.ring.ctx.constant(1)
+    num, den = _eliminate(system.rows, system.y, system.rhs_col, one, limit)
+    return RationalFunction.reduced(num, den, system.ring)
+
+
+class Bordered(NamedTuple):
+    """The system of `solve_for` as polynomial rows: rows[i] maps a column to its entry, each
+    row cleared of denominators; the unknown asked for is column y (its row y - target·x =
+    constant), the right-hand side is column rhs_col. Its value is det(rows with column y
+    replaced by the right-hand side) / det(rows), over columns 0..y."""
+
+    ring: Ring
+    rows: list[dict[int, Poly]]
+    y: int
+    rhs_col: int
+    scales: list[Poly]  # what each row was multiplied by (the lcm of its denominators)
+
+
+def bordered(matrix: Mapping[tuple[int, int], Sequence[sympy.Expr]],
+             rhs: Mapping[int, Sequence[sympy.Expr]], size: int, target: Mapping[int, sympy.Expr],
+             constant: sympy.Expr = sympy.S.Zero, *, max_terms: int | None = None) -> Bordered:
+    """The bordered polynomial system of solve_for (see there and `Bordered`)."""
+    limit = MAX_TERMS if max_terms is None else max_terms
+    y = size
+    limit = MAX_TERMS if max_terms is None else max_terms
     y = size
     entries: dict[tuple[int, int], list] = {k: list(v) for k, v in matrix.items()}
     for j, c in target.items():
@@ -357,6 +384,7 @@ def solve_for(
         num, den = _fraction_sum([fraction(t) for t in terms], mul, zero, one)
         if not num.is_zero():
             fractions[i][j] = (num, den)
+    scales = []
     for i, row in enumerate(fractions):
         lcm = one
         for _, den in row.values():
@@ -364,8 +392,8 @@ def solve_for(
                 lcm = mul(lcm, den / lcm.gcd(den))
         rows[i] = {j: num if den == lcm else mul(num, lcm / den)
                    for j, (num, den) in row.items()}
-    num, den = _eliminate(rows, y, rhs_col, one, limit)
-    return RationalFunction.reduced(num, den, ring)
+        scales.append(lcm)
+    return Bordered(ring, rows, y, rhs_col, scales)
 
 
 def as_rational(expr: sympy.Expr) -> RationalFunction:
