@@ -352,9 +352,9 @@ def _exact_latex_or_none(args: argparse.Namespace, r: Result, always_small: bool
                          ) -> str | None:
     """LaTeX of the exact result: small ones always (latex_exact), large ones with --exact."""
     if direct(r.value):
-        return rational_latex(r.value) if args.exact else None
+        return r.exact_latex() if args.exact else None
     if args.exact or always_small:
-        return latex(r.expr())
+        return r.exact_latex()
     return None
 
 

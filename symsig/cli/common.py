@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sympy
 
@@ -24,7 +24,8 @@ from ..engine.rational import RationalFunction, Undefined
 from ..engine.solve import ResultTooLarge
 from ..errors import NotDefined, SymsigError
 from ..forms.approx import Approximation, approx
-from ..forms.polyprint import direct, rational_text
+from ..forms.latex import latex
+from ..forms.polyprint import direct, rational_latex, rational_text
 from ..forms.text import exact_text, number_text, rounded
 from ..forms.textbook import normal_form, textbook
 
@@ -114,6 +115,7 @@ class Result:
     estimator: Callable | None = None
     estimate: Estimate | None = None
     too_large: bool = False
+    _texts: dict = field(default_factory=dict)
 
     def expr(self) -> sympy.Expr:
         """The exact result, collected in powers of s (what --exact shows)."""
@@ -121,10 +123,19 @@ class Result:
 
     def exact_text(self, names: set[str]) -> str:
         """The exact result as text that reads back exactly (--json): through SymPy's printer
-        when small, straight from the polynomials when large (forms/polyprint.py)."""
-        if direct(self.value):
-            return rational_text(self.value)
-        return exact_text(self.expr(), names)
+        when small, straight from the polynomials when large (forms/polyprint.py). Made
+        once: --exact --json carries it twice, and a large one takes hundreds of MB."""
+        if self._texts.get("text") is None:
+            self._texts["text"] = rational_text(self.value) if direct(self.value) else \
+                exact_text(self.expr(), names)
+        return self._texts["text"]
+
+    def exact_latex(self) -> str:
+        """LaTeX of the exact result (made once, as exact_text)."""
+        if self._texts.get("latex") is None:
+            self._texts["latex"] = rational_latex(self.value) if direct(self.value) else \
+                latex(self.expr())
+        return self._texts["latex"]
 
     def form(self) -> sympy.Expr:
         """What is shown: the textbook form of the result (or of its approximation), H(s) in
