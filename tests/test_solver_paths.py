@@ -178,3 +178,71 @@ def test_the_race_raises_what_markowitz_raises_when_both_orders_are_too_large(mo
     with pytest.raises(engine.ResultTooLarge) as info:
         transfer(c, "n40", "V1")
     assert info.value.limit == engine.term_budget(80, 2_000) < info.value.reached
+
+
+def sympy_mna(text: str, drive: str | None, extra_current: str | None = None) -> tuple:
+    """The bench netlist's MNA system built here with SymPy symbols (R, C, G, V; one branch
+    current per V source, `drive` at 1 V, the others at 0 V: shorted), plus a 1 A test
+    current into `extra_current` if named: (matrix, rhs, node index)."""
+    s = sympy.Symbol("s")
+    parts = [line.split() for line in text.splitlines()
+             if line.split() and line.split()[0][0] not in "*."]
+    nodes = sorted({n for p in parts for n in (p[1:5] if p[0][0] in "Gg" else p[1:3])} - {"0"})
+    vsrc = [p for p in parts if p[0][0] in "Vv"]
+    at = {n: k for k, n in enumerate(nodes)}
+    size = len(nodes) + len(vsrc)
+    a = sympy.zeros(size, size)
+    b = sympy.zeros(size, 1)
+
+    def add(i, j, v):
+        if i in at and j in at:
+            a[at[i], at[j]] += v
+
+    for p in parts:
+        kind, value = p[0][0].upper(), sympy.Symbol(p[-1], positive=True)
+        if kind in "RC":
+            y = 1 / value if kind == "R" else s * value
+            n1, n2 = p[1], p[2]
+            add(n1, n1, y), add(n2, n2, y), add(n1, n2, -y), add(n2, n1, -y)
+        elif kind == "G":
+            o1, o2, c1, c2 = p[1:5]
+            add(o1, c1, value), add(o1, c2, -value), add(o2, c1, -value), add(o2, c2, value)
+    for k, p in enumerate(vsrc):
+        row = len(nodes) + k
+        for n, sign in ((p[1], 1), (p[2], -1)):
+            if n in at:
+                a[at[n], row] += sign
+                a[row, at[n]] += sign
+        b[row] = 1 if p[0] == drive else 0
+    if extra_current is not None:
+        b[at[extra_current]] = 1
+    return a, b, at
+
+
+@pytest.mark.parametrize("name", ["ce_hf", "cascade1", "cascade2"])
+def test_every_path_equals_sympys_own_lu_solve(monkeypatch, name):
+    """gain, R_in and R_out by every solver path equal SymPy's LUsolve of an MNA system this
+    test builds itself, cancelled by SymPy: an exact second route, on circuits small enough
+    for it."""
+    text = bench_text(name)
+    source, output = CIRCUITS.get(name, ("Vs", name.replace("cascade", "c")))
+    circuit = parse(text)
+    a, b, at = sympy_mna(text, source)
+    want = {"gain": a.LUsolve(b)[at[output]]}
+    src = next(line.split() for line in text.splitlines() if line.startswith(source))
+    without = "\n".join(line for line in text.splitlines() if not line.startswith(source))
+    a, b, at = sympy_mna(without, None, extra_current=src[1])
+    want["rin"] = a.LUsolve(b)[at[src[1]]]
+    a, b, at = sympy_mna(text, None, extra_current=output)  # the source shorted (0 V)
+    want["rout"] = a.LUsolve(b)[at[output]]
+    plain = {x: sympy.Symbol(x.name) for e in want.values() for x in e.free_symbols}
+    want = {k: sympy.cancel(sympy.together(e.xreplace(plain))) for k, e in want.items()}
+    for path in PATHS:
+        with monkeypatch.context() as m:
+            configure(m, path)
+            got = amplifier(circuit, source, output)
+        for key in want:
+            r = getattr(got, key)
+            mine = (r.numerator / r.denominator).xreplace(
+                {x: sympy.Symbol(x.name) for x in (r.numerator / r.denominator).free_symbols})
+            assert sympy.cancel(mine - want[key]) == 0, (path, key)
