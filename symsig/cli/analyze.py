@@ -9,7 +9,6 @@ import sys
 import sympy
 
 from ..analysis.linear import Probe, driven_node, rin, rout, transfer
-from ..analysis.nominal import estimate_impedance, estimate_transfer
 from ..bias import Numbers, numbers_at_the_end
 from ..circuit.netlist import Circuit, parse
 from ..devices import OFF_REGIONS
@@ -205,6 +204,8 @@ def _amplifier_results(circuit: Circuit, args: argparse.Namespace, probe: Probe,
     in_node = args.input_node or driven_node(src)
     estimate = numbered and not args.exact
     budget = NUMBERED_BUDGET if estimate else None
+    if estimate:  # numpy and the estimates load only where there are numbers
+        from ..analysis.nominal import estimate_impedance, estimate_transfer
     in_name = circuit.resolve(in_node)
     results = [
         attempt("gain", f"{what} {out}/{src.name}", tex,

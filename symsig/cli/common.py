@@ -10,10 +10,10 @@ import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sympy
 
-from ..analysis.nominal import Estimate
 from ..bias import METHODS
 from ..bias.dc import card_values
 from ..bias.numbers import device_symbols
@@ -28,6 +28,9 @@ from ..forms.latex import latex
 from ..forms.polyprint import direct, rational_latex, rational_text
 from ..forms.text import exact_text, number_text, rounded
 from ..forms.textbook import normal_form, textbook
+
+if TYPE_CHECKING:  # numpy is imported only where an estimate is made
+    from ..analysis.nominal import Estimate
 
 
 def read_netlist(path: str) -> str:
