@@ -169,3 +169,17 @@ def test_cli_exact_ignores_estimates(monkeypatch, tmp_path, capsys, amp4):
     monkeypatch.setattr(analyze_cli, "NUMBERED_BUDGET", 5)
     assert main(["analyze", str(net), "--source", "Vs", "--output", "e2", "--exact"]) == 0
     assert " ~ " not in capsys.readouterr().out
+
+
+def test_cli_says_too_large_not_undefined(monkeypatch, tmp_path, capsys, amp4):
+    """--approx needs the exact result: past the budget the line says so (not 'not
+    defined'), and the other results still print."""
+    _, out, _ = amp4
+    text, _ = chain(4, seed=3)
+    net = tmp_path / "amp.cir"
+    net.write_text(text)
+    monkeypatch.setattr(analyze_cli, "NUMBERED_BUDGET", 50)
+    assert main(["analyze", str(net), "--source", "Vs", "--output", out, "--approx",
+                 "ro=oo"]) == 0
+    shown = capsys.readouterr().out
+    assert f"gain v({out})/Vs: too large: " in shown and "--approx needs the exact" in shown

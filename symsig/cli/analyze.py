@@ -129,6 +129,9 @@ def _approximate(args: argparse.Namespace, results: list[Result], numbers: Numbe
                     r.why = f"{r.why}; no approximation at the nominal values either: {exc}"
             continue
         if r.value is None:
+            if r.too_large and assumptions:
+                r.why = (f"{r.why}; --approx needs the exact result: without it the result is "
+                         "approximated at the nominal values")
             continue
         eps = args.eps
         if eps is None and not assumptions and READABLE_TERMS < r.value.terms <= APPROX_TERMS \
@@ -296,7 +299,7 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
             continue
         if args.latex:
             if r.value is None:
-                body = rf"\text{{not defined: {r.why}}}"
+                body = rf"\text{{{_unavailable(r)}: {r.why}}}"
             elif form is not None:
                 body = latex(form)
             elif args.exact:
@@ -307,7 +310,7 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
             print(f"{r.tex}{sign}{body}")
             continue
         if r.value is None:
-            print(f"{r.label}: not defined: {lower_first(r.why)}")
+            print(f"{r.label}: {_unavailable(r)}: {lower_first(r.why)}")
             continue
         if form is None and args.exact:
             shown = rational_text(r.value)
@@ -397,3 +400,8 @@ def _estimate_json(r: Result, names: set[str]) -> dict:
             "error": est.error, "band_hz": list(est.band) if est.band else None,
             "points": est.points, "eps": est.eps, "terms": est.terms,
             "dropped_before": len(est.dropped), "about": est.text()}
+
+
+def _unavailable(r: Result) -> str:
+    """Why a result has no value, in two words: it does not exist, or it is too large."""
+    return "too large" if r.too_large else "not defined"
