@@ -183,3 +183,16 @@ def test_cli_says_too_large_not_undefined(monkeypatch, tmp_path, capsys, amp4):
                  "ro=oo"]) == 0
     shown = capsys.readouterr().out
     assert f"gain v({out})/Vs: too large: " in shown and "--approx needs the exact" in shown
+
+
+def test_cli_latex_of_an_estimate(monkeypatch, tmp_path, capsys, amp4):
+    _, out, _ = amp4
+    text, _ = chain(4, seed=3)
+    net = tmp_path / "amp.cir"
+    net.write_text(text)
+    monkeypatch.setattr(analyze_cli, "NUMBERED_BUDGET", 50)
+    monkeypatch.setattr(nominal, "EXPANDED_TERMS", 0)  # the sequence, with its definitions
+    assert main(["analyze", str(net), "--source", "Vs", "--output", out, "--latex"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("A_v"))
+    assert line.startswith(r"A_v \approx ") and r" \quad\text{where } Y_{1} = " in line
+    assert "\\\\" not in line

@@ -383,7 +383,7 @@ def _print_estimate(args: argparse.Namespace, r: Result) -> None:
     if args.latex:
         where = ", ".join(f"{latex(k)} = {latex(v)}" for k, v in definitions)
         body = shown if isinstance(shown, str) else latex(shown)
-        print(f"{r.tex} \\approx {body}" + (rf" \\quad\\text{{where }} {where}" if where else ""))
+        print(f"{r.tex} \\approx {body}" + (rf" \quad\text{{where }} {where}" if where else ""))
         return
     print(f"{r.label} ~ {shown}")
     for k, v in definitions:
