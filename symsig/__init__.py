@@ -1,25 +1,20 @@
 """symsig: exact small-signal circuit formulas from SPICE-like netlists."""
 
-from .analysis import (
-    Amplifier,
-    Probe,
-    amplifier,
-    current,
-    impedance,
-    measure,
-    node_voltage,
-    param_values,
-    rin,
-    rout,
-    transfer,
-)
-from .bias import numbers_at_the_end, operating_point
-from .circuit.netlist import Circuit, Element, Model, parse
-from .circuit.values import s
-from .devices import Options
-from .devices.ac import small_signal
-from .engine.rational import RationalFunction
-from .errors import AnalysisError, NetlistError, SymsigError
+from importlib import import_module
+
+#: Public names and the modules they live in, imported on first use (PEP 562): `import symsig`
+#: and the command line's start-up do not pay for SymPy until a name that needs it is used.
+_WHERE = {
+    **dict.fromkeys(["Amplifier", "Probe", "amplifier", "current", "impedance", "measure",
+                     "node_voltage", "param_values", "rin", "rout", "transfer"], ".analysis"),
+    **dict.fromkeys(["numbers_at_the_end", "operating_point"], ".bias"),
+    **dict.fromkeys(["Circuit", "Element", "Model", "parse"], ".circuit.netlist"),
+    "s": ".circuit.values",
+    "Options": ".devices",
+    "small_signal": ".devices.ac",
+    "RationalFunction": ".engine.rational",
+    **dict.fromkeys(["AnalysisError", "NetlistError", "SymsigError"], ".errors"),
+}
 
 __all__ = [
     "Amplifier", "AnalysisError", "Circuit", "Element", "Model", "NetlistError", "Options",
@@ -30,10 +25,17 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    """`symsig.check` (callable: `symsig.check(answer, expected)`) is loaded on first use, so
-    the command line does not pay for it."""
+    """Each public name is imported when first used; `symsig.check` (callable:
+    `symsig.check(answer, expected)`) is the check package itself."""
     if name == "check":
-        import importlib
+        return import_module(".check", __name__)
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module 'symsig' has no attribute {name!r}")
+    value = getattr(import_module(where, __name__), name)
+    globals()[name] = value
+    return value
 
-        return importlib.import_module(".check", __name__)
-    raise AttributeError(f"module 'symsig' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE, "check"])

@@ -9,9 +9,7 @@ independent source zeroed (V shorted, I opened) and the load removed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import sympy
@@ -82,25 +80,11 @@ def _source(circuit: Circuit, name: str) -> Element:
     return e
 
 
-_TERM_BUDGET: ContextVar[int | None] = ContextVar("term_budget", default=None)
-
-
-@contextmanager
-def term_budget(terms: int) -> Iterator[None]:
-    """Solves inside stop with ResultTooLarge once an entry passes `terms` terms: for a try
-    whose result is wanted only when small (a formula in element names, where numbers would
-    do), so that it fails in milliseconds rather than growing for a minute."""
-    token = _TERM_BUDGET.set(terms)
-    try:
-        yield
-    finally:
-        _TERM_BUDGET.reset(token)
-
-
-def _solve(circuit: Circuit, probe: Probe, drive: Mapping[str, sympy.Expr]) -> RationalFunction:
+def _solve(circuit: Circuit, probe: Probe, drive: Mapping[str, sympy.Expr],
+           max_terms: int | None = None) -> RationalFunction:
     """The probe's value with independent sources set by `drive` (others zeroed)."""
     try:
-        return _solve_exact(circuit, probe, drive)
+        return _solve_exact(circuit, probe, drive, max_terms)
     except SingularSystem as exc:
         raise NotDefined(
             "the circuit equations are singular: no unique solution exists "
@@ -108,7 +92,8 @@ def _solve(circuit: Circuit, probe: Probe, drive: Mapping[str, sympy.Expr]) -> R
             "cut set of current sources") from None
 
 
-def _solve_exact(circuit: Circuit, probe: Probe, drive: Mapping[str, sympy.Expr]):
+def system(circuit: Circuit, probe: Probe, drive: Mapping[str, sympy.Expr]):
+    """(MNA equations, target, constant): the probe's value is constant + Σ target[j]·x[j]."""
     validate(circuit)
     eq = equations(circuit, drive)
     if probe.kind == "v":
@@ -123,12 +108,17 @@ def _solve_exact(circuit: Circuit, probe: Probe, drive: Mapping[str, sympy.Expr]
         if element is None:
             raise AnalysisError(f"no element named {probe.plus!r} in the circuit")
         target, constant = element_current(eq, element, drive)
+    return eq, target, constant
+
+
+def _solve_exact(circuit: Circuit, probe: Probe, drive: Mapping[str, sympy.Expr],
+                 max_terms: int | None = None):
+    eq, target, constant = system(circuit, probe, drive)
     if _irrational(eq) and _numerically_singular(eq):
         raise SingularSystem("the determinant vanishes identically once its irrational "
                              "values (such as sqrt(2) or pi) are put in")
     try:
-        return solve_for(eq.matrix, eq.rhs, eq.size, target, constant,
-                         max_terms=_TERM_BUDGET.get())
+        return solve_for(eq.matrix, eq.rhs, eq.size, target, constant, max_terms=max_terms)
     except ResultTooLarge as exc:
         symbols = len({x for terms in eq.matrix.values() for t in terms
                        for x in t.free_symbols})
@@ -199,19 +189,22 @@ def current(circuit: Circuit, element: str) -> RationalFunction:
     return _solve(circuit, Probe("i", element), _drive_all(circuit))
 
 
-def transfer(circuit: Circuit, output: str | tuple[str, str], source: str) -> RationalFunction:
+def transfer(circuit: Circuit, output: str | tuple[str, str], source: str, *,
+             max_terms: int | None = None) -> RationalFunction:
     """output / source: the output with `source` driving 1 (V or A) and every other source zeroed.
 
     `output` is a node, `v(a,b)` or `i(R1)`; for a V source and a voltage output this is the
-    voltage gain H(s).
+    voltage gain H(s). `max_terms` (here and in impedance, rin, rout) is the solver's term
+    budget (ResultTooLarge past it; default MAX_TERMS).
     """
     circuit = linear(circuit, [source])
     src = _source(circuit, source)
-    return _solve(circuit, Probe.parse(output), {src.name.lower(): sympy.Integer(1)})
+    return _solve(circuit, Probe.parse(output), {src.name.lower(): sympy.Integer(1)}, max_terms)
 
 
 def impedance(
-    circuit: Circuit, a: str, b: str = GROUND, remove: Iterable[str] = ()
+    circuit: Circuit, a: str, b: str = GROUND, remove: Iterable[str] = (), *,
+    max_terms: int | None = None,
 ) -> RationalFunction:
     """Impedance seen between nodes a and b with every independent source zeroed.
 
@@ -227,19 +220,17 @@ def impedance(
     if any(not reduced.has_node(node) for node in (a, b)):
         # nothing left at the node once `remove` is out: no current can enter it
         return RationalFunction.infinite(Ring.over(()))
-    name = reduced.fresh_name("I_test")
     what = f"the test source between {a!r} and {b!r}"
-    drive = {name.lower(): sympy.Integer(1)}
     try:
         try:
-            test = Element(name, (b, a), origin=what)
-            return _solve_exact(reduced.add(test), Probe("v", a, b), drive)
+            return _solve_exact(*test_current(reduced, a, b), max_terms)
         except SingularSystem:
             # No current can enter (a MOS gate, a node behind a current source)? Then a test
             # voltage draws none: the impedance is infinite. Otherwise it is truly singular.
             vname = reduced.fresh_name("V_test")
             tested = reduced.add(Element(vname, (a, b), origin=what))
-            admittance = _solve(tested, Probe("i", vname), {vname.lower(): sympy.Integer(1)})
+            admittance = _solve(tested, Probe("i", vname), {vname.lower(): sympy.Integer(1)},
+                                max_terms)
             if admittance.num.is_zero():
                 return RationalFunction.infinite(admittance.ring)
             raise
@@ -251,7 +242,17 @@ def impedance(
                          f"{exc.message}") from None
 
 
-def rin(circuit: Circuit, source: str, input_node: str | None = None) -> RationalFunction:
+def test_current(circuit: Circuit, a: str, b: str = GROUND
+                 ) -> tuple[Circuit, Probe, dict[str, sympy.Expr]]:
+    """(circuit with a 1 A test source into a and out of b, the probe v(a, b), its drive):
+    the impedance between a and b is that probe's value."""
+    name = circuit.fresh_name("I_test")
+    test = Element(name, (b, a), origin=f"the test source between {a!r} and {b!r}")
+    return circuit.add(test), Probe("v", a, b), {name.lower(): sympy.Integer(1)}
+
+
+def rin(circuit: Circuit, source: str, input_node: str | None = None, *,
+        max_terms: int | None = None) -> RationalFunction:
     """R_in: impedance from the input node to ground with `source` removed, others zeroed.
 
     The input node defaults to the node the source drives: a V source's + node, an I source's
@@ -262,7 +263,7 @@ def rin(circuit: Circuit, source: str, input_node: str | None = None) -> Rationa
     src = _source(circuit, source)
     node = input_node if input_node is not None else driven_node(src)
     node = _require_node(circuit, node)
-    return impedance(circuit, node, GROUND, remove=[src.name])
+    return impedance(circuit, node, GROUND, remove=[src.name], max_terms=max_terms)
 
 
 def driven_node(source: Element) -> str:
@@ -270,14 +271,16 @@ def driven_node(source: Element) -> str:
     return source.nodes[1] if source.kind == "I" else source.nodes[0]
 
 
-def rout(circuit: Circuit, output: str, load: str | None = None) -> RationalFunction:
+def rout(circuit: Circuit, output: str, load: str | None = None, *,
+         max_terms: int | None = None) -> RationalFunction:
     """R_out: impedance from the output node to ground, sources zeroed, `load` removed."""
     probe = Probe.parse(output)
     if probe.kind != "v":
         raise NotDefined(f"R_out is defined at an output node, and {probe} is a current "
                          f"(for the resistance {probe.plus} looks into, take its voltage as "
                          f"the output and {probe.plus} as the load)")
-    return impedance(circuit, probe.plus, probe.minus, remove=[load] if load else [])
+    return impedance(circuit, probe.plus, probe.minus, remove=[load] if load else [],
+                     max_terms=max_terms)
 
 
 @dataclass(frozen=True)

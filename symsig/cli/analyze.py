@@ -9,17 +9,18 @@ from dataclasses import replace
 
 import sympy
 
-from ..analysis.linear import Probe, driven_node, rin, rout, term_budget, transfer
+from ..analysis.linear import Probe, driven_node, rin, rout, transfer
 from ..bias import Numbers, numbers_at_the_end
 from ..circuit.netlist import Circuit, parse
 from ..devices import OFF_REGIONS
 from ..devices.ac import small_signal
-from ..engine import ResultTooLarge
-from ..errors import SymsigError
+from ..engine.solve import ResultTooLarge
+from ..errors import AnalysisError, SymsigError
 from ..forms.derive import named_values
 from ..forms.latex import latex
+from ..forms.polyprint import direct, rational_latex, rational_text
 from ..forms.text import exact_text
-from ..forms.textbook import operation_count
+from ..forms.textbook import normal_form, operation_count, textbook
 from .common import (
     Result,
     attempt,
@@ -92,8 +93,7 @@ def run(args: argparse.Namespace) -> int:
         # elements' values beside it
         at_names = replace(numbers, values={**numbers.values, **taken, **subs})
         try:
-            with term_budget(NAMED_BUDGET):
-                with_names = _solve(named, subs, args, options, probe, at_names)
+            with_names = _solve(named, subs, args, options, probe, at_names, NAMED_BUDGET)
         except ResultTooLarge:
             with_names = None
         # kept only where it says the same as the numbers do: no 0/0 or infinity made by
@@ -105,27 +105,32 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _solve(base: Circuit, subs: dict, args: argparse.Namespace, options, probe: Probe,
-           numbers: Numbers | None = None) -> tuple[list[Result], Numbers | None]:
+           numbers: Numbers | None = None, budget: int | None = None
+           ) -> tuple[list[Result], Numbers | None]:
     """The results for `base` and their numbers: `numbers` when given (a Q-point already
-    found), else those `numbers_at_the_end` finds with the user's --subs."""
+    found), else those `numbers_at_the_end` finds with the user's --subs. `budget` bounds the
+    solver's entries (in terms) where a large result is not wanted."""
 
-    def derive(regions: dict[str, str] | None) -> list[Result]:
+    def derive(regions: dict[str, str] | None) -> tuple[Circuit, list[Result]]:
         circuit = base
         if base.devices():
             circuit = small_signal(base, options, capacitors=args.caps,
                                    sources=[args.source], regions=regions)
         _check_nodes(circuit, args, probe)
-        return _amplifier_results(circuit, args, probe)
+        return circuit, _amplifier_results(circuit, args, probe, numbered, budget)
 
-    results = derive(None)
-    if numbers is None and wants_numbers(base, subs):
+    numbered = numbers is not None or wants_numbers(base, subs)
+    circuit, results = derive(None)
+    if numbers is None and numbered:
         need = {str(g) for r in results if r.value is not None for g in r.value.generators}
+        if any(r.too_large for r in results):
+            need |= {str(x) for x in circuit.symbols()}
         numbers = numbers_at_the_end(base, subs, args.bias, need)
     if numbers is not None:
         regions = {k: v for k, v in numbers.regions.items()
                    if v in OFF_REGIONS or v == "breakdown"}
         if regions:  # a device off (or a Zener in breakdown) changes the small-signal circuit
-            results = derive(regions)
+            circuit, results = derive(regions)
         for r in results:
             r.put_numbers(numbers.values)
     return results, numbers
@@ -179,6 +184,10 @@ def _infinite(r: Result) -> bool:
 READABLE_TERMS = 40
 #: The default bound for that approximation: 1 % at the nominal values.
 DEFAULT_EPS = 0.01
+#: ... up to this many terms (forms/approx.py evaluates every term at ~40 frequencies in
+#: Python, ~1 s per 500 terms); larger results print their size and their numbers (--eps
+#: asks for the dominant terms anyway).
+APPROX_TERMS = 1000
 
 
 def _approximate(args: argparse.Namespace, results: list[Result], numbers: Numbers | None
@@ -188,11 +197,24 @@ def _approximate(args: argparse.Namespace, results: list[Result], numbers: Numbe
     assumptions = [a.strip() for a in (args.approx or "").split(",") if a.strip()]
     values = numbers.values if numbers else {}
     for r in results:
-        if r.value is None or args.exact:
+        if args.exact:
+            continue
+        if r.estimator is not None and numbers is not None and not assumptions and (
+                r.too_large or r.value.terms > APPROX_TERMS):
+            try:
+                r.estimate = r.estimator(values, args.eps or DEFAULT_EPS)
+            except (AnalysisError, ResultTooLarge) as exc:
+                if r.too_large:
+                    r.why = f"{r.why}; no approximation at the nominal values either: {exc}"
+            continue
+        if r.value is None:
+            if r.too_large and assumptions:
+                r.why = (f"{r.why}; --approx needs the exact result: without it the result is "
+                         "approximated at the nominal values")
             continue
         eps = args.eps
-        if eps is None and not assumptions and r.value.terms > READABLE_TERMS and all(
-                str(g) in values for g in r.value.generators if str(g) != "s"):
+        if eps is None and not assumptions and READABLE_TERMS < r.value.terms <= APPROX_TERMS \
+                and all(str(g) in values for g in r.value.generators if str(g) != "s"):
             eps = DEFAULT_EPS
         if eps is not None and any(str(g) not in values for g in r.value.generators
                                    if str(g) != "s"):
@@ -209,11 +231,29 @@ def _approximate(args: argparse.Namespace, results: list[Result], numbers: Numbe
 
 #: A textbook form with more operations than this is not printed by default (see READABLE_TERMS).
 READABLE_OPERATIONS = 80
+#: Past this many terms no textbook form of an H(s) is searched for by default: the normal
+#: form costs ~0.05 s per ten terms, and those of results this large have had more than
+#: READABLE_OPERATIONS operations (cascade2's 76-term gain: 101), so the size line is printed
+#: instead. A result without s often reads well far larger (R_in of a CE stage with r_x, R_E
+#: and a bias divider: 85 terms, 17 operations), so it is searched up to FORM_SEARCH_TERMS_DC.
+FORM_SEARCH_TERMS = 60
+FORM_SEARCH_TERMS_DC = 300
 
 
-def _too_long(args: argparse.Namespace, r: Result, form: sympy.Expr) -> bool:
-    return (not args.exact and r.approximation is None and r.value.terms > READABLE_TERMS
-            and operation_count(form) > READABLE_OPERATIONS)
+def _form(args: argparse.Namespace, r: Result) -> sympy.Expr | str | None:
+    """What is shown for r: its textbook form (or that of its approximation), the exact result
+    with --exact (text from the polynomials when large), or None when it is too long to read."""
+    shown = r.approximation.value if r.approximation is not None else r.value
+    if args.exact:
+        return r.value.in_s() if not direct(r.value) else None
+    in_s = any(str(g) == "s" for g in shown.generators)
+    if shown.terms > (FORM_SEARCH_TERMS if in_s else FORM_SEARCH_TERMS_DC):
+        return None
+    form = readable(r.form())
+    if (r.approximation is None and r.value.terms > READABLE_TERMS
+            and operation_count(form) > READABLE_OPERATIONS):
+        return None
+    return form
 
 
 def _check_nodes(circuit: Circuit, args: argparse.Namespace, probe: Probe) -> None:
@@ -230,8 +270,13 @@ def _check_nodes(circuit: Circuit, args: argparse.Namespace, probe: Probe) -> No
                           f"{args.input_node!r}")
 
 
-def _amplifier_results(circuit: Circuit, args: argparse.Namespace, probe: Probe
-                       ) -> list[Result]:
+#: With numbers for the circuit, an exact result past this many terms in the solver is not
+#: waited for: it is approximated at the nominal values instead (--exact: the full budget).
+NUMBERED_BUDGET = 200_000
+
+
+def _amplifier_results(circuit: Circuit, args: argparse.Namespace, probe: Probe,
+                       numbered: bool = False, budget: int | None = None) -> list[Result]:
     src = circuit.element(args.source)
     out = str(probe)
     voltage_in = src.kind == "V"
@@ -239,33 +284,52 @@ def _amplifier_results(circuit: Circuit, args: argparse.Namespace, probe: Probe
              ("i", True): ("transconductance", "G_m"), ("i", False): ("current gain", "A_i")}
     what, tex = names[(probe.kind, voltage_in)]
     in_node = args.input_node or driven_node(src)
+    estimate = numbered and not args.exact
+    if budget is None:
+        budget = NUMBERED_BUDGET if estimate else None
+    if estimate:  # numpy and the estimates load only where there are numbers
+        from ..analysis.nominal import estimate_impedance, estimate_transfer
+    in_name = circuit.resolve(in_node)
     results = [
         attempt("gain", f"{what} {out}/{src.name}", tex,
-                 lambda: transfer(circuit, args.output, args.source)),
-        attempt("rin", f"R_in at {circuit.resolve(in_node)} ({src.name} removed)", "R_{in}",
-                 lambda: rin(circuit, args.source, args.input_node)),
+                lambda: transfer(circuit, args.output, args.source, max_terms=budget),
+                (lambda v, eps: estimate_transfer(circuit, args.output, args.source, v,
+                                                  eps=eps))
+                if estimate and probe.kind == "v" and voltage_in else None),
+        attempt("rin", f"R_in at {in_name} ({src.name} removed)", "R_{in}",
+                lambda: rin(circuit, args.source, args.input_node, max_terms=budget),
+                (lambda v, eps: estimate_impedance(circuit, in_name, v, (src.name,), eps=eps))
+                if estimate else None),
     ]
     load = f" ({args.load} removed)" if args.load else ""
-    results.append(attempt("rout", f"R_out at {out}{load}", "R_{out}",
-                            lambda: rout(circuit, args.output, args.load)))
+    removed = (args.load,) if args.load else ()
+    results.append(attempt(
+        "rout", f"R_out at {out}{load}", "R_{out}",
+        lambda: rout(circuit, args.output, args.load, max_terms=budget),
+        (lambda v, eps: estimate_impedance(circuit, probe.plus, v, removed, eps=eps))
+        if estimate and probe.kind == "v" and probe.minus == "0" else None))
     return results
 
 
 def _print_results(args: argparse.Namespace, results: list[Result], numbers: Numbers | None
                    ) -> int:
-    exprs = {r.key: r.expr() for r in results if r.value is not None}
-    forms = {r.key: (r.expr() if args.exact else readable(r.form())) for r in results
-             if r.value is not None}
-    symbols = sorted({str(x) for e in exprs.values() for x in e.free_symbols})
+    done = [r for r in results if r.value is not None]
+    forms = {r.key: _form(args, r) for r in done}
+    symbols = sorted({str(g) for r in done for g in r.value.generators if g.is_Symbol})
     names = set(symbols)
     warnings = numbers.warnings if numbers else []
-    betas = sorted({str(x) for e in forms.values() for x in e.free_symbols} - names)
+    betas = sorted({str(x) for e in forms.values() if e is not None
+                    for x in e.free_symbols} - names)
     if args.json:
-        out: dict = {r.key: exact_text(exprs[r.key], names) if r.key in exprs else None
+        out: dict = {r.key: r.exact_text(names) if r.value is not None else None
                      for r in results}
-        out["textbook"] = {k: str(e) for k, e in forms.items()}
-        out["latex"] = {k: latex(e) for k, e in forms.items()}
-        out["latex_exact"] = {k: latex(e) for k, e in exprs.items()}
+        out["textbook"] = {k: str(e) if e is not None else _exact_or_none(args, r, names)
+                           for r in done for k, e in [(r.key, forms[r.key])]}
+        out["latex"] = {k: latex(e) if e is not None else _exact_latex_or_none(args, r)
+                        for r in done for k, e in [(r.key, forms[r.key])]}
+        out["latex_exact"] = {r.key: _exact_latex_or_none(args, r, always_small=True)
+                              for r in done}
+        out["terms"] = {r.key: r.value.terms for r in done}
         out["labels"] = {r.key: r.label for r in results}
         out["symbols"] = symbols
         out["relations"] = [relation(b) for b in betas]
@@ -277,14 +341,21 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
                           for r in results if r.approximation is not None}
         if approximations:
             out["approximations"] = approximations
-        why = {r.key: r.why for r in results if r.why}
+        estimates = {r.key: _estimate_json(r, names) for r in results if r.estimate}
+        if estimates:
+            out["estimates"] = estimates
+        why = {r.key: r.why for r in results if r.why and not r.too_large}
         if why:
             out["not_defined"] = why
+        too_large = {r.key: r.why for r in results if r.too_large}
+        if too_large:
+            out["too_large"] = too_large
         if numbers is not None:
             numeric = {}
             for r in results:
                 if r.numeric is not None:
-                    numeric[r.key] = json_value(numeric_expr(r.numeric, None), names)
+                    numeric[r.key] = (rational_text(r.numeric) if direct(r.numeric) else
+                                      json_value(numeric_expr(r.numeric, None), names))
                 elif r.numeric_why:
                     numeric[r.key] = None
                     out.setdefault("not_defined_numerically", {})[r.key] = r.numeric_why
@@ -293,32 +364,59 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
             out["assumed"] = numbers.assumed
             out["bias"] = numbers.op.method if numbers.op else None
         out["warnings"] = warnings
-        print(json.dumps(out, indent=2))
+        json.dump(out, sys.stdout, indent=2)
+        print()
         return 0
     for r in results:
+        form = forms.get(r.key)
+        if r.estimate is not None:
+            _print_estimate(args, r)
+            if args.latex or r.numeric is None:
+                continue
+            line = number_line(r, numbers.values if numbers else {})
+            if line is not None:
+                print(f"    = {line}")
+            continue
         if args.latex:
-            body = latex(forms[r.key]) if r.key in forms else rf"\text{{not defined: {r.why}}}"
+            if r.value is None:
+                body = rf"\text{{{_unavailable(r)}: {r.why}}}"
+            elif form is not None:
+                body = latex(form)
+            elif args.exact:
+                body = rational_latex(r.value)
+            else:
+                body = rf"\text{{{r.value.terms} terms, too long to read (--exact prints it)}}"
             sign = r" \approx " if r.approximation else " = "
             print(f"{r.tex}{sign}{body}")
             continue
         if r.value is None:
-            print(f"{r.label}: not defined: {lower_first(r.why)}")
+            print(f"{r.label}: {_unavailable(r)}: {lower_first(r.why)}")
             continue
-        shown = show(forms[r.key])
-        if _too_long(args, r, forms[r.key]):
+        if form is None and args.exact:
+            shown = rational_text(r.value)
+            print(f"{r.label} = {shown}")
+        elif form is None:
             missing = sorted(str(g) for g in r.value.generators if str(g) != "s" and (
                 numbers is None or str(g) not in numbers.values))
-            print(f"{r.label}: {r.value.terms} terms, too long to read; numbers for "
-                  f"{', '.join(missing)} give its dominant terms (--eps), --exact prints it all")
+            if r.approximation is not None:
+                more = f"its dominant terms ({r.approximation.terms}) too"
+            elif missing:
+                more = f"numbers for {', '.join(missing)} give its dominant terms (--eps)"
+            else:
+                more = "--eps gives its dominant terms"
+            print(f"{r.label}: {r.value.terms:,} terms, too long to read; {more}; --exact "
+                  "prints it all")
             shown = ""
         else:
+            shown = show(form)
             print(f"{r.label} {'~' if r.approximation else '='} {shown}")
         if r.approximation is not None:
             a = r.approximation
             print(f"    ({'; '.join(a.assumptions)}; exact: {r.value.terms} terms, --exact)")
-        line = number_line(r, numbers.values if numbers else {})
-        if line is not None and line != shown and (shown or r.numeric is None
-                                                    or r.numeric.is_number):
+        line = number_line(r, numbers.values if numbers else {},
+                           form if isinstance(form, sympy.Expr) else None)
+        only_s = r.numeric is None or {str(g) for g in r.numeric.generators} <= {"s"}
+        if line is not None and line != shown and (shown or only_s):
             print(f"    = {line}")
     if betas and not args.latex:
         print(f"(with {', '.join(relation(b) for b in betas)})")
@@ -329,3 +427,61 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
     return 0
 
 
+def _exact_or_none(args: argparse.Namespace, r: Result, names: set[str]) -> str | None:
+    """The textbook entry of a result too long to read: its exact text with --exact."""
+    return r.exact_text(names) if args.exact else None
+
+
+def _exact_latex_or_none(args: argparse.Namespace, r: Result, always_small: bool = False
+                         ) -> str | None:
+    """LaTeX of the exact result: small ones always (latex_exact), large ones with --exact."""
+    if direct(r.value):
+        return r.exact_latex() if args.exact else None
+    if args.exact or always_small:
+        return r.exact_latex()
+    return None
+
+
+def _estimate_shown(r: Result) -> tuple[sympy.Expr | str, list]:
+    """An estimate as shown: H(s) in normal form when small, the expanded text when
+    larger, or the last expression of its sequence (with the definitions it uses)."""
+    est = r.estimate
+    if est.value is None:
+        return est.expr, est.definitions
+    if est.value.terms <= FORM_SEARCH_TERMS:
+        shown = est.value
+        names = [str(g) for g in shown.generators]
+        return readable(normal_form(shown).expr if "s" in names else textbook(shown)), []
+    return (rational_text(est.value) if direct(est.value) else est.value.in_s()), []
+
+
+def _print_estimate(args: argparse.Namespace, r: Result) -> None:
+    est = r.estimate
+    shown, definitions = _estimate_shown(r)
+    exact = (f"exact: {r.value.terms:,} terms, --exact" if r.value is not None else
+             "exact: past the solver's budget")
+    if args.latex:
+        where = ", ".join(f"{latex(k)} = {latex(v)}" for k, v in definitions)
+        body = shown if isinstance(shown, str) else latex(shown)
+        print(f"{r.tex} \\approx {body}" + (rf" \quad\text{{where }} {where}" if where else ""))
+        return
+    print(f"{r.label} ~ {shown}")
+    for k, v in definitions:
+        print(f"    where {k} = {v}")
+    print(f"    ({est.text()}; {exact})")
+
+
+def _estimate_json(r: Result, names: set[str]) -> dict:
+    est = r.estimate
+    return {"value": rational_text(est.value) if est.value is not None and direct(est.value)
+            else exact_text(est.expr, names | {str(k) for k, _ in est.definitions}),
+            "definitions": {str(k): exact_text(v, names | {str(k) for k, _ in est.definitions})
+                            for k, v in est.definitions},
+            "error": est.error, "band_hz": list(est.band) if est.band else None,
+            "points": est.points, "eps": est.eps, "terms": est.terms,
+            "dropped_before": len(est.dropped), "about": est.text()}
+
+
+def _unavailable(r: Result) -> str:
+    """Why a result has no value, in two words: it does not exist, or it is too large."""
+    return "too large" if r.too_large else "not defined"

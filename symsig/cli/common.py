@@ -9,7 +9,8 @@ import os
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sympy
 
@@ -20,10 +21,16 @@ from ..circuit.netlist import Circuit
 from ..circuit.values import RESERVED, parse_number_value
 from ..devices import Options
 from ..engine.rational import RationalFunction, Undefined
+from ..engine.solve import ResultTooLarge
 from ..errors import NotDefined, SymsigError
 from ..forms.approx import Approximation, approx
+from ..forms.latex import latex
+from ..forms.polyprint import direct, rational_latex, rational_text
 from ..forms.text import exact_text, number_text, rounded
 from ..forms.textbook import normal_form, textbook
+
+if TYPE_CHECKING:  # numpy is imported only where an estimate is made
+    from ..analysis.nominal import Estimate
 
 
 def read_netlist(path: str) -> str:
@@ -106,10 +113,32 @@ class Result:
     numeric_why: str | None = None
     approximation: Approximation | None = None  # what is shown, when it is not exact
     _form: sympy.Expr | None = None
+    #: past exact reach, or too large to read: how to approximate it at nominal values
+    #: (values, eps -> Estimate), and the estimate made (or why none could be)
+    estimator: Callable | None = None
+    estimate: Estimate | None = None
+    too_large: bool = False
+    _texts: dict = field(default_factory=dict)
 
     def expr(self) -> sympy.Expr:
         """The exact result, collected in powers of s (what --exact shows)."""
         return self.value.in_s()
+
+    def exact_text(self, names: set[str]) -> str:
+        """The exact result as text that reads back exactly (--json): through SymPy's printer
+        when small, straight from the polynomials when large (forms/polyprint.py). Made
+        once: --exact --json carries it twice, and a large one takes hundreds of MB."""
+        if self._texts.get("text") is None:
+            self._texts["text"] = rational_text(self.value) if direct(self.value) else \
+                exact_text(self.expr(), names)
+        return self._texts["text"]
+
+    def exact_latex(self) -> str:
+        """LaTeX of the exact result (made once, as exact_text)."""
+        if self._texts.get("latex") is None:
+            self._texts["latex"] = rational_latex(self.value) if direct(self.value) else \
+                latex(self.expr())
+        return self._texts["latex"]
 
     def form(self) -> sympy.Expr:
         """What is shown: the textbook form of the result (or of its approximation), H(s) in
@@ -145,11 +174,18 @@ class Result:
                                 "vanish (0/0)")
 
 
-def attempt(key: str, label: str, tex: str, compute: Callable[[], RationalFunction]) -> Result:
+def attempt(key: str, label: str, tex: str, compute: Callable[[], RationalFunction],
+            estimator: Callable | None = None) -> Result:
+    """The result of compute(); with an `estimator`, a result past the solver's budget is
+    kept as too large (to be approximated at the nominal values) instead of an error."""
     try:
-        return Result(key, label, tex, compute())
+        return Result(key, label, tex, compute(), estimator=estimator)
     except NotDefined as exc:
         return Result(key, label, tex, why=str(exc))
+    except ResultTooLarge as exc:
+        if estimator is None:
+            raise
+        return Result(key, label, tex, why=str(exc), estimator=estimator, too_large=True)
 
 
 def numeric_expr(r: RationalFunction, digits: int | None) -> sympy.Expr:
@@ -174,15 +210,24 @@ def numeric_expr(r: RationalFunction, digits: int | None) -> sympy.Expr:
     return rounded(expr, digits or 17)
 
 
-def number_line(r: Result, values: dict[str, sympy.Expr]) -> str | None:
+def number_line(r: Result, values: dict[str, sympy.Expr],
+                shape: sympy.Expr | None = None) -> str | None:
+    """The result with its numbers in, as one line: a number, H(s) with numeric coefficients,
+    or, with symbols left, the numbers put into `shape` (the form shown; the exact result
+    collected in s when no form was shown)."""
     if r.numeric_why:
         return r.numeric_why
     if r.numeric is None:
         return None
+    if direct(r.numeric):  # too large for SymPy's printer: straight from the polynomials
+        return rational_text(r.numeric)
     value = numeric_expr(r.numeric, 6)
     if value.is_number:
         return number_text(value)
-    shape = r.form() if r.approximation is None else r.expr()
+    if shape is None or r.approximation is not None:
+        shape = r.expr() if not direct(r.value) else None
+    if shape is None:
+        return str(value)
     values = with_beta_values(values)
     infinite = any(values.get(str(x)) == sympy.oo for x in shape.free_symbols)
     if {str(g) for g in r.numeric.generators} != {"s"} and not infinite:

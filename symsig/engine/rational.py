@@ -34,8 +34,19 @@ class Ring:
 
     @classmethod
     def over(cls, gens: Sequence[sympy.Expr]) -> Ring:
-        names = tuple(f"x{i}" for i in range(len(gens))) or ("x0",)
-        return cls(tuple(gens), flint.fmpz_mpoly_ctx.get(names, "degrevlex"))
+        """The generators' own names go to flint when they are distinct symbol names that are
+        identifiers (so flint prints a polynomial the way Python reads it back, see
+        symsig.forms.polyprint); x0, x1, ... otherwise."""
+        names = tuple(str(g) for g in gens)
+        if not (all(g.is_Symbol for g in gens) and len(set(names)) == len(names)
+                and all(n.isidentifier() for n in names)):
+            names = tuple(f"x{i}" for i in range(len(gens)))
+        return cls(tuple(gens), flint.fmpz_mpoly_ctx.get(names or ("x0",), "degrevlex"))
+
+    @property
+    def named(self) -> bool:
+        """Whether flint knows the generators by their own names (see `over`)."""
+        return bool(self.gens) and self.ctx.names() == tuple(str(g) for g in self.gens)
 
     def poly(self, p: sympy.Poly) -> Poly:
         """A SymPy Poly over ZZ in (a prefix-compatible order of) this ring's generators."""
@@ -142,14 +153,15 @@ class RationalFunction:
     def is_zero(self) -> bool:
         return self.num.is_zero()
 
-    @property
+    @cached_property
     def generators(self) -> tuple[sympy.Expr, ...]:
         """The ring's generators that the result actually contains."""
         used = [False] * len(self.ring.gens)
         for p in (self.num, self.den):
-            for monom in p.monoms() if not p.is_zero() else ():
-                for i, e in enumerate(monom[: len(used)]):
-                    used[i] = used[i] or bool(e)
+            if p.is_zero():
+                continue
+            for i, e in enumerate(p.degrees()[: len(used)]):
+                used[i] = used[i] or e > 0
         return tuple(g for g, u in zip(self.ring.gens, used, strict=True) if u)
 
     @property
@@ -165,7 +177,7 @@ class RationalFunction:
             return cls(num, den.context().from_dict({(0,) * den.context().nvars(): 1}), ring)
         g = num.gcd(den)
         if not g.is_one():
-            num, den = num // g, den // g
+            num, den = num / g, den / g
         if den.leading_coefficient() < 0:
             num, den = -num, -den
         return cls(num, den, ring)
@@ -193,7 +205,10 @@ class RationalFunction:
     def _factor(self, p: Poly) -> sympy.Expr:
         if max((int(d) for d in p.degrees()), default=0) > MAX_FACTOR_DEGREE:
             return self.ring.to_sympy(p)  # factoring a polynomial of huge degree can take hours
-        content, factors = p.factor()
+        try:
+            content, factors = p.factor()
+        except (OverflowError, ValueError):  # FLINT's limits on huge coefficients: unfactored
+            return self.ring.to_sympy(p)
         sign = 1
         parts = []
         for f, e in factors:
@@ -239,7 +254,7 @@ class RationalFunction:
                 common = -common
             terms = []
             for power in sorted(coeffs):
-                c = coeffs[power] // common
+                c = coeffs[power] / common
                 coeff = self._factor(c) if len(c) <= 2000 else self.ring.to_sympy(c)
                 terms.append(coeff * s**power)
             poly = sympy.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
@@ -277,15 +292,20 @@ class RationalFunction:
         fixed = [by_name.get(str(g)) for g in self.ring.gens]
         ring = Ring.over(tuple(self.ring.gens[i] for i in keep))
 
+        # flint substitutes (exactly, over the rationals) into a ring of the kept generators:
+        # each fixed generator becomes a constant, each kept one a generator of that ring
+        names = tuple(f"x{i}" for i in range(len(keep))) or ("x0",)
+        qctx = flint.fmpq_mpoly_ctx.get(names, "degrevlex")
+        kept = iter(qctx.gens())
+        images = [qctx.constant(flint.fmpq(v.numerator, v.denominator)) if v is not None
+                  else next(kept) for v in fixed]
+
         def collapse(p: Poly) -> dict[tuple[int, ...], Fraction]:
-            out: dict[tuple[int, ...], Fraction] = {}
-            for monom, coeff in p.to_dict().items():
-                value = Fraction(int(coeff))
-                for v, e in zip(fixed, monom, strict=False):
-                    if e and v is not None:
-                        value *= v**int(e)
-                key = tuple(int(monom[i]) for i in keep) or (0,)
-                out[key] = out.get(key, 0) + value
+            """p at the point, as {exponents of the kept generators: coefficient}."""
+            at = flint.fmpq_mpoly(p).compose(*images, ctx=qctx) if images else \
+                qctx.constant(flint.fmpq(int(p.leading_coefficient()) if len(p) else 0))
+            out = {tuple(int(e) for e in monom[: len(keep)]) or (0,):
+                   Fraction(int(coeff.p), int(coeff.q)) for monom, coeff in at.to_dict().items()}
             return {k: v for k, v in out.items() if v}
 
         num, den = collapse(self.num), collapse(self.den)

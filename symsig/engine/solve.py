@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping, Sequence
 from math import prod
+from typing import NamedTuple
 
 import sympy
 from flint.utils.flint_exceptions import DomainError
@@ -30,22 +31,23 @@ class SingularSystem(ArithmeticError):
 
 
 #: Default term budget: the most terms an entry stored during elimination may have. The largest
-#: intermediate of the 7-stage hybrid-π cascade (a 560,000-term answer) is its final denominator,
-#: 559,872 terms; the 8-stage one (~3.4 M terms) is refused, and so is a symbolic 200-section
-#: ladder (its entries grow 2.6x per section), in a second or two.
-MAX_TERMS = 2_000_000
+#: intermediate of the 8-stage hybrid-π cascade (a 3.4 M-term answer, 7 s and 0.8 GB) is its
+#: final denominator, 3,359,232 terms; a symbolic 200-section ladder (its entries grow 2.6x per
+#: section) is refused in a second or two.
+MAX_TERMS = 4_000_000
 
 #: A term costs one word of coefficient plus one word per 8 generators of exponents (flint packs
 #: at least 8 bits per exponent). The budget counts terms of rings of up to this many
 #: generators; in bigger rings it shrinks in proportion to the memory a term takes, so that an
-#: entry never takes more than MAX_TERMS terms of this ring would (~144 MB at the default).
+#: entry never takes more than MAX_TERMS terms of this ring would (~288 MB at the default).
 BUDGET_GENERATORS = 64
 
-#: Products made before an exact division are larger than the entries they produce (by about
-#: the divisor's size: 64x in the 7-stage cascade). A product whose size bound, the smaller of
-#: len(x)*len(y) and its box of degrees, exceeds this many times the budget is refused before
-#: it is made (~4.6 GB at the default).
-PRODUCT_FACTOR = 32
+#: A product made before an exact division is larger than the entry it gives (by about the
+#: divisor's size). Where the divisor has a common factor with one side, that is divided out
+#: first (_Budget.product_over), so such products are made only where Bareiss's update cannot
+#: be split. A product whose size bound, the smaller of len(x)*len(y) and its box of degrees,
+#: exceeds this many times the budget is refused before it is made (~2 GB at the default).
+PRODUCT_FACTOR = 8
 
 #: Rows with more entries than this are updated lazily: only where the pivot row reaches.
 #: Short rows are updated whole, which keeps each entry's size, the pivot order's tie-break,
@@ -194,7 +196,7 @@ class _Direct:
         if num.is_zero():
             return num, self.one
         common = num.term_content().gcd(den.term_content())
-        return (num, den) if common.is_one() else (num // common, den // common)
+        return (num, den) if common.is_one() else (num / common, den / common)
 
 
 def _fraction_sum(pairs: list[tuple[Poly, Poly]], mul, zero: Poly, one: Poly
@@ -209,7 +211,7 @@ def _fraction_sum(pairs: list[tuple[Poly, Poly]], mul, zero: Poly, one: Poly
             num = num + tn
         else:
             g = den.gcd(td)
-            num, den = mul(num, td // g) + mul(tn, den // g), mul(den, td // g)
+            num, den = mul(num, td / g) + mul(tn, den / g), mul(den, td / g)
     return num, den
 
 
@@ -325,6 +327,32 @@ def solve_for(
     division more than PRODUCT_FACTOR times that; `SingularSystem` when there is no solution.
     """
     limit = MAX_TERMS if max_terms is None else max_terms
+    system = bordered(matrix, rhs, size, target, constant, max_terms=limit)
+    one = system.ring.ctx.constant(1)
+    num, den = _eliminate(system.rows, system.y, system.rhs_col, one, limit)
+    return RationalFunction.reduced(num, den, system.ring)
+
+
+class Bordered(NamedTuple):
+    """The system of `solve_for` as polynomial rows: rows[i] maps a column to its entry, each
+    row cleared of denominators; the unknown asked for is column y (its row y - target·x =
+    constant), the right-hand side is column rhs_col. Its value is det(rows with column y
+    replaced by the right-hand side) / det(rows), over columns 0..y."""
+
+    ring: Ring
+    rows: list[dict[int, Poly]]
+    y: int
+    rhs_col: int
+    scales: list[Poly]  # what each row was multiplied by (the lcm of its denominators)
+
+
+def bordered(matrix: Mapping[tuple[int, int], Sequence[sympy.Expr]],
+             rhs: Mapping[int, Sequence[sympy.Expr]], size: int, target: Mapping[int, sympy.Expr],
+             constant: sympy.Expr = sympy.S.Zero, *, max_terms: int | None = None) -> Bordered:
+    """The bordered polynomial system of solve_for (see there and `Bordered`)."""
+    limit = MAX_TERMS if max_terms is None else max_terms
+    y = size
+    limit = MAX_TERMS if max_terms is None else max_terms
     y = size
     entries: dict[tuple[int, int], list] = {k: list(v) for k, v in matrix.items()}
     for j, c in target.items():
@@ -356,15 +384,16 @@ def solve_for(
         num, den = _fraction_sum([fraction(t) for t in terms], mul, zero, one)
         if not num.is_zero():
             fractions[i][j] = (num, den)
+    scales = []
     for i, row in enumerate(fractions):
         lcm = one
         for _, den in row.values():
             if den != lcm and not den.is_one():
-                lcm = mul(lcm, den // lcm.gcd(den))
-        rows[i] = {j: num if den == lcm else mul(num, lcm // den)
+                lcm = mul(lcm, den / lcm.gcd(den))
+        rows[i] = {j: num if den == lcm else mul(num, lcm / den)
                    for j, (num, den) in row.items()}
-    num, den = _bareiss_last(rows, y, rhs_col, one, limit)
-    return RationalFunction.reduced(num, den, ring)
+        scales.append(lcm)
+    return Bordered(ring, rows, y, rhs_col, scales)
 
 
 def as_rational(expr: sympy.Expr) -> RationalFunction:
@@ -395,14 +424,21 @@ def _checked_product(x: Poly, y: Poly, limit: int, generators: int | None = None
     return x * y
 
 
-class _Budget:
-    """The term budget of one elimination: checks entries, and products before they are made."""
+class _OverWork(Exception):
+    """An elimination passed its work cap (another pivot order is tried)."""
 
-    def __init__(self, max_terms: int, steps: int, generators: int):
+
+class _Budget:
+    """The term budget of one elimination: checks entries, and products before they are made;
+    counts the work (terms multiplied) against an optional cap."""
+
+    def __init__(self, max_terms: int, steps: int, generators: int,
+                 work_cap: float | None = None):
         self.limit = term_budget(generators, max_terms)
         self.generators = generators if self.limit < max_terms else None
         self.steps, self.step = steps, 0
         self.products = self.limit * PRODUCT_FACTOR
+        self.work, self.work_cap = 0, work_cap
 
     def fail(self, reached: int, kind: str = "entry") -> ResultTooLarge:
         return ResultTooLarge(self.limit, reached, self.step + 1, self.steps, kind,
@@ -413,35 +449,174 @@ class _Budget:
             raise self.fail(len(value))
 
     def quotient(self, value: Poly, divisor: Poly) -> Poly:
-        """value // divisor (exact), refused early when the quotient cannot fit: it has at
-        least len(value) / len(divisor) terms."""
+        """value / divisor (exact: flint raises if it is not), refused early when the
+        quotient cannot fit: it has at least len(value) / len(divisor) terms."""
         if divisor.is_one():
             return value
         if len(value) > self.limit * len(divisor):
             raise self.fail(-(-len(value) // len(divisor)), "quotient")
-        return value // divisor
+        self._count(len(value))
+        return value / divisor
 
     def product(self, x: Poly, y: Poly) -> Poly:
+        if x.is_one():
+            return y
+        if y.is_one():
+            return x
         if len(x) * len(y) > self.products:
             bound = _product_bound(x, y, self.products)
             if bound > self.products:
                 raise self.fail(bound, "product")
+        self._count(len(x) * len(y))
         return x * y
+
+    def _count(self, work: int) -> None:
+        self.work += work
+        if self.work_cap is not None and self.work > self.work_cap:
+            raise _OverWork
+
+    def product_over(self, x: Poly, y: Poly, d: Poly) -> Poly:
+        """x*y/d, known to be exact, without the product x*y where that would be much larger
+        than the answer: the smaller factor's common part with d is divided out first (then
+        the rest of d divides the other factor), so the one product made has the answer's
+        size. Small products are made directly."""
+        if d.is_one():
+            return self.product(x, y)
+        if len(d) <= DIRECT_DIVISOR or len(x) * len(y) <= DIRECT_PRODUCT:
+            return self.quotient(self.product(x, y), d)
+        if len(x) > len(y):
+            x, y = y, x
+        g = x.gcd(d)
+        if not g.is_one():
+            x, d = x / g, d / g
+        return self.product(x, self.quotient(y, d))
+
+
+#: product_over makes x*y and divides when the divisor has at most this many terms (the
+#: product is then at most that many times the answer) or the product is this small.
+DIRECT_DIVISOR = 4
+DIRECT_PRODUCT = 50_000
+
+
+class _Divisors:
+    """The pivots of the elimination (D[k]: the pivot of step k-1, D[0] = 1) and the exact,
+    reduced ratios D[k]/D[t] that bring an entry stored as of step t to step k."""
+
+    def __init__(self, one: Poly, budget: _Budget):
+        self.d = [one]
+        self.one = one
+        self.budget = budget
+        self._ratios: dict[tuple[int, int], tuple[Poly, Poly]] = {}
+
+    def ratio(self, k: int, t: int) -> tuple[Poly, Poly]:
+        """(n, m) coprime with n/m = D[k]/D[t]."""
+        hit = self._ratios.get((k, t))
+        if hit is None:
+            dk, dt = self.d[k], self.d[t]
+            if dt.is_one():
+                hit = (dk, self.one)
+            elif dk == dt:
+                hit = (self.one, self.one)
+            else:
+                g = dk.gcd(dt)
+                hit = (dk, dt) if g.is_one() else (dk / g, dt / g)
+            self._ratios[(k, t)] = hit
+        return hit
+
+    def scale(self, v: Poly, k: int, t: int) -> Poly:
+        """v (stored as of step t) as of step k: v*D[k]/D[t], dividing before multiplying
+        where the product would be large."""
+        if k == t:
+            return v
+        dk, dt = self.d[k], self.d[t]
+        if len(dt) <= DIRECT_DIVISOR or len(v) * len(dk) <= DIRECT_PRODUCT:
+            return self.budget.quotient(self.budget.product(v, dk), dt)
+        n, m = self.ratio(k, t)
+        return self.budget.product(self.budget.quotient(v, m), n)
+
+    def over(self, k: int, s: int, c: int) -> tuple[Poly, Poly]:
+        """(n, m) coprime with n/m = D[k] / (D[s]*D[c]): the factor that turns the update of
+        a row read as of step c by a pivot row read as of step s into entries as of step k+1
+        (see _bareiss_last)."""
+        one = self.one
+        if s == k:
+            return one, self.d[c]
+        if c == k:
+            return one, self.d[s]
+        n, m = self.ratio(k, s)
+        dc = self.d[c]
+        g = n.gcd(dc)
+        return (n, m * dc) if g.is_one() else (n / g, m * (dc / g))
+
+
+#: Pivot orders tried in turn (see _eliminate), the first with this much work (terms
+#: multiplied; ~0.1 s on the reference machine), each next round with WORK_GROWTH times more.
+FIRST_WORK = 2_000_000
+WORK_GROWTH = 4
+#: Systems of up to this many rows may also be eliminated in the size-weighted order.
+SIZE_ORDER_ROWS = 400
+
+
+def _eliminate(rows: list[dict[int, Poly]], target: int, rhs_col: int, one: Poly,
+               max_terms: int = MAX_TERMS) -> tuple[Poly, Poly]:
+    """_bareiss_last in the better of two pivot orders, without knowing which in advance.
+
+    Markowitz's order (fill-in first) keeps sparse circuits sparse and is right for most;
+    on some small dense systems (an impedance of a capacitively coupled node) it builds a
+    large pivot early and its last step costs a thousand times the answer, where an order
+    weighted by the entries' sizes costs 30 times less (and the converse happens too: on a
+    cascade's gain the size order multiplies by pivots that divide nothing). So both run in
+    turn under a cap on work that grows each round, and the first to finish gives the
+    result: never more than a few times the better order's cost. A ResultTooLarge in one
+    order leaves the other to try; when both end so, Markowitz's is raised.
+    """
+    orders = ["markowitz", "size"] if len(rows) <= SIZE_ORDER_ROWS else ["markowitz"]
+    failed: dict[str, ResultTooLarge] = {}
+    cap = float(FIRST_WORK)
+    while True:
+        for order in orders:
+            if order in failed:
+                continue
+            last = len(failed) == len(orders) - 1  # the only order left: no cap
+            try:
+                return _bareiss_last([dict(r) for r in rows], target, rhs_col, one, max_terms,
+                                     order=order, work_cap=None if last else cap)
+            except _OverWork:
+                continue
+            except ResultTooLarge as exc:
+                failed[order] = exc
+                if len(failed) == len(orders):
+                    raise failed["markowitz"] from None
+        cap *= WORK_GROWTH
 
 
 def _bareiss_last(rows: list[dict[int, Poly]], target: int, rhs_col: int, one: Poly,
-                  max_terms: int = MAX_TERMS):
-    """Fraction-free elimination of every column but `target`; returns (det_y, det).
+                  max_terms: int = MAX_TERMS, order: str = "markowitz",
+                  work_cap: float | None = None):
+    """Fraction-free elimination of every column but `target`; returns (det_y, det) up to a
+    common factor (a ratio of two pivots, which the caller's gcd cancels).
 
     Rows are sparse dicts. Each entry remembers the step as of which it is stored (`at`): its
-    value at a later step k is stored * divisor[k] / divisor[at], exact because both are minors
-    of the matrix. A row the pivot column does not touch is left as it is; a touched row is
-    brought to one step where it is read and divides by that step's divisor instead of the
-    latest one. A short row is updated whole; a long one (a hub node's) only where the pivot
-    row reaches (`LAZY_ROW`), so its untouched entries cost nothing. Where that divisor divides
-    the pivot, pivot*a/divisor is made as (pivot/divisor)*a, without the big product.
+    value at a later step k is stored * D[k] / D[t] (D[k]: the pivot of step k-1), exact
+    because both are minors of the matrix. A row the pivot column does not touch is left as
+    it is. A touched row is read as of one step c (the latest among the entries read) and the
+    pivot row as of its own step s; with p, b the pivot row's pivot and entries and f, a the
+    row's pivot-column entry and entries, the entry as of step k+1 is
 
-    Pivots minimise (r*(c-1), terms of the entry, -at): Markowitz cost (r: the row's other
+        (p*a - f*b) * D[k] / (D[s] * D[c])
+
+    which is standard Bareiss when s = k, c = k, and costs no product with a large pivot when
+    a pivot row untouched since an early step meets an up-to-date row (the bordered row of
+    an impedance, say). Where the reduced denominator m of D[k]/(D[s]*D[c]) divides p, the
+    two halves are made separately (p/m*a and f*b/m, the latter dividing before it
+    multiplies), so no product much larger than the entry it gives is ever made. A short row
+    is updated whole; a long one (a hub node's) only where the pivot row reaches
+    (`LAZY_ROW`), so its untouched entries cost nothing.
+
+    order="size" picks the live entry of least (r+1)*(c+1)*estimated terms (the stored
+    terms times D[k]/D[t] for an entry stored as of step t), latest first, by a scan of
+    every live entry (for small systems). order="markowitz" (the default):
+    pivots minimise (r*(c-1), terms of the entry, -at): Markowitz cost (r: the row's other
     entries, c: the column's live rows), then size, then the most recently updated entry. A
     column index (column -> live rows) finds the rows a pivot touches; each column keeps a heap
     of its entries by (r, terms, -at) (for c >= 2 the same order as the full cost; a column
@@ -451,8 +626,9 @@ def _bareiss_last(rows: list[dict[int, Poly]], target: int, rhs_col: int, one: P
     costs.
     """
     n = len(rows)
-    budget = _Budget(max_terms, n - 1, one.context().nvars())
-    divisor = [one]  # divisor[k]: pivot of step k-1 (divisor[0] = 1)
+    budget = _Budget(max_terms, n - 1, one.context().nvars(), work_cap)
+    divisors = _Divisors(one, budget)
+    divisor = divisors.d
     at = [dict.fromkeys(row, 0) for row in rows]  # rows[i][j] is stored as of step at[i][j]
     version = [0] * n  # bumped whenever rows[i] changes
     live_rows = set(range(n))
@@ -499,14 +675,20 @@ def _bareiss_last(rows: list[dict[int, Poly]], target: int, rhs_col: int, one: P
         refresh(j)
     for step in range(n - 1):
         budget.step = step
-        while best:
-            *_, pr, pc, ver = heapq.heappop(best)
-            if ver == col_version.get(pc):
-                break
+        if order == "size":
+            pr, pc = _smallest(rows, at, col_rows, divisor, step)
         else:
-            raise SingularSystem("no pivot left: the equations are dependent")
-        prow = _up_to_date(rows[pr], at[pr], step, divisor, budget)
-        pivot = prow[pc]
+            while best:
+                *_, pr, pc, ver = heapq.heappop(best)
+                if ver == col_version.get(pc):
+                    break
+            else:
+                raise SingularSystem("no pivot left: the equations are dependent")
+        # the pivot row as of its own latest step s; the pivot itself as of this step
+        s = max(at[pr].values())
+        prow = {j: divisors.scale(v, s, at[pr][j]) for j, v in rows[pr].items()}
+        p = prow[pc]
+        pivot = divisors.scale(p, step, s)
         live_rows.discard(pr)
         rows[pr], at[pr] = {}, {}
         dirty = set()
@@ -518,7 +700,7 @@ def _bareiss_last(rows: list[dict[int, Poly]], target: int, rhs_col: int, one: P
         del col_heap[pc], col_version[pc]
         dirty.discard(pc)
         others = [(j, b) for j, b in prow.items() if j != pc]
-        ratios: dict[int, Poly | None] = {}  # step -> pivot / divisor[step] if exact
+        factors: dict[int, tuple[Poly, Poly, Poly | None]] = {}  # c -> (n, m, p*n/m if exact)
         for i in touched:
             row, stamps = rows[i], at[i]
             for j in row:  # was row i the best of a column? then that column changes
@@ -530,37 +712,33 @@ def _bareiss_last(rows: list[dict[int, Poly]], target: int, rhs_col: int, one: P
             whole = len(row) <= LAZY_ROW
             common = max(stamps.values()) if whole else \
                 max([stamps[pc]] + [stamps[j] for j, _ in others if j in row])
-            old = divisor[common]
 
             def read(j: int, row=row, stamps=stamps, common=common) -> Poly:
-                v, t = row[j], stamps[j]
-                if t == common:
-                    return v
-                return budget.quotient(budget.product(v, divisor[common]), divisor[t])
+                return divisors.scale(row[j], common, stamps[j])
 
             factor = read(pc)
             del row[pc], stamps[pc]
-            # pivot*a/old: by pivot/old where that divides (then old divides factor*b too)
-            if common not in ratios:
-                ratios[common] = _exact_quotient(pivot, old)
-            ratio = ratios[common]
+            if common not in factors:
+                num, den = divisors.over(step, s, common)
+                factors[common] = (num, den, _times(_exact_quotient(p, den), num, budget))
+            num, den, ratio = factors[common]
             if whole:
                 for j in row:
                     if j not in prow:
                         a = read(j)
-                        value = budget.quotient(budget.product(pivot, a), old) \
-                            if ratio is None else budget.product(ratio, a)
+                        value = budget.product(ratio, a) if ratio is not None else \
+                            budget.product(budget.product_over(p, a, den), num)
                         budget.entry(value)
                         row[j], stamps[j] = value, step + 1
             for j, b in others:
                 a = read(j) if j in row else None
                 if ratio is None:
                     value = -budget.product(factor, b) if a is None else \
-                        budget.product(pivot, a) - budget.product(factor, b)
+                        budget.product(p, a) - budget.product(factor, b)
                     if not value.is_zero():
-                        value = budget.quotient(value, old)
+                        value = budget.product(budget.quotient(value, den), num)
                 else:
-                    value = -budget.quotient(budget.product(factor, b), old)
+                    value = -budget.product(budget.product_over(factor, b, den), num)
                     if a is not None:
                         value = budget.product(ratio, a) + value
                 if a is None and j in col_rows:
@@ -583,11 +761,39 @@ def _bareiss_last(rows: list[dict[int, Poly]], target: int, rhs_col: int, one: P
                 refresh(j)
     (last,) = live_rows
     budget.step = n - 2
-    final = _up_to_date(rows[last], at[last], n - 1, divisor, budget)
-    det = final.get(target)
+    row, stamps = rows[last], at[last]
+    det = row.get(target)
     if det is None or det.is_zero():
         raise SingularSystem("the determinant is identically zero")
-    return final.get(rhs_col, det.context().constant(0)), det
+    # both entries as of the later of their steps: the common factor D[n-1]/D[that step]
+    # they would share as of the last step cancels in their ratio
+    rhs = row.get(rhs_col)
+    if rhs is None:
+        return det.context().constant(0), det
+    latest = max(stamps[target], stamps[rhs_col])
+    return (divisors.scale(rhs, latest, stamps[rhs_col]),
+            divisors.scale(det, latest, stamps[target]))
+
+
+def _smallest(rows, at, col_rows, divisor, step) -> tuple[int, int]:
+    """The live entry of least (r+1)*(c+1)*estimated terms as of `step` (order="size")."""
+    best, where = None, None
+    now = len(divisor[step])
+    for j, live in col_rows.items():
+        c = len(live)
+        for i in live:
+            row = rows[i]
+            t = at[i][j]
+            key = (len(row) * c * len(row[j]) * now / len(divisor[t]), -t, i, j)
+            if best is None or key < best:
+                best, where = key, (i, j)
+    if where is None:
+        raise SingularSystem("no pivot left: the equations are dependent")
+    return where
+
+
+def _times(x: Poly | None, y: Poly, budget: _Budget) -> Poly | None:
+    return None if x is None else budget.product(x, y)
 
 
 def _exact_quotient(x: Poly, y: Poly) -> Poly | None:
@@ -598,16 +804,3 @@ def _exact_quotient(x: Poly, y: Poly) -> Poly | None:
         return x / y
     except DomainError:
         return None
-
-
-def _up_to_date(row: dict[int, Poly], at: dict[int, int], step: int, divisor: list[Poly],
-                budget: _Budget) -> dict[int, Poly]:
-    """The entries of a row as of `step`: each scaled by divisor[step] / divisor[at]."""
-    out = {}
-    for j, v in row.items():
-        t = at[j]
-        if t != step:
-            v = budget.quotient(budget.product(v, divisor[step]), divisor[t])
-            budget.entry(v)
-        out[j] = v
-    return out

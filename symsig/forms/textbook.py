@@ -98,6 +98,22 @@ def textbook(result: RationalFunction, circuit=None, *, beta: bool = True) -> sy
         return sympy.S.Zero
     if result.terms > MAX_TERMS or _has_s(result):
         return result.expr
+    key = (result.ring.gens, str(result.num), str(result.den), beta)
+    hit = _FORMS.get(key)
+    if hit is None:
+        if len(_FORMS) >= FORMS_KEPT:
+            _FORMS.pop(next(iter(_FORMS)))
+        hit = _FORMS[key] = _textbook(result, beta)
+    return hit
+
+
+#: textbook() remembers this many forms: H(s), R_in and R_out of one circuit share their
+#: determinant, so the normal forms of the three share most of their coefficients' forms.
+FORMS_KEPT = 256
+_FORMS: dict = {}
+
+
+def _textbook(result: RationalFunction, beta: bool) -> sympy.Expr:
     candidates = [result.expr, _search(result)]
     groups = parallel_groups(result)
     if groups:  # the result sees some resistors only through their parallel combination
