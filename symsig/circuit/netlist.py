@@ -21,7 +21,7 @@ from functools import cached_property
 
 import sympy
 
-from ..errors import NetlistError
+from ..errors import NetlistError, SymsigError
 from . import coupling, dialects
 from .files import Place
 from .files import read as read_files
@@ -396,6 +396,15 @@ class Circuit:
 
     def __str__(self) -> str:
         return self.netlist()
+
+    def _repr_svg_(self) -> str | None:
+        """Jupyter: the schematic (draw.schematic), or nothing where it cannot be placed."""
+        from ..draw.schematic import circuit_svg
+
+        try:
+            return circuit_svg(self)
+        except SymsigError:  # (a PlacementError: the notebook shows the text form instead)
+            return None
 
     # -- builder: one method per element letter ----------------------------------------------
     def _two(self, name: str, letter: str, a: str, b: str, value: object) -> Circuit:

@@ -36,12 +36,8 @@ def run(args: argparse.Namespace) -> int:
     op = operating_point(circuit, args.bias, subs)
     report = []
     for d in op.devices:
-        own = d.name[1:]
-        quantities = {**{k + own: v for k, v in d.bias.items()}, **d.small_signal}
-        for name in d.numeric:
-            quantities.setdefault(name, None)
         h = _h_parameters(circuit, d, subs) if args.model == "h" else {}
-        report.append((d, quantities, h))
+        report.append((d, d.quantities(), h))
     if args.json:
         out = {"method": op.method, "devices": {}, "warnings": op.warnings,
                "assumed": op.assumed}

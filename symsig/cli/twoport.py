@@ -14,11 +14,10 @@ from ..circuit.netlist import Circuit, parse
 from ..circuit.values import parse_value
 from ..devices import OFF_REGIONS
 from ..devices.ac import small_signal
-from ..engine import as_rational
 from ..errors import NotDefined, SymsigError
+from ..forms.display import entry_form, entry_names
 from ..forms.latex import latex
 from ..forms.text import exact_text, number_text, rounded
-from ..forms.textbook import textbook
 from .common import (
     bias_option,
     device_options,
@@ -31,13 +30,6 @@ from .common import (
     relation,
     wants_numbers,
 )
-
-
-def _entry_names(kind: str) -> list[str]:
-    if kind == "abcd":
-        return ["A", "B", "C", "D"]
-    letter = kind.upper() if kind in ("s", "t") else kind
-    return [f"{letter}{i}{j}" for i in (1, 2) for j in (1, 2)]
 
 
 def register(sub) -> None:
@@ -92,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
             out["params"][kind] = {"error": str(exc)}
             continue
         out["params"][kind] = {name: matrix[i // 2, i % 2]
-                               for i, name in enumerate(_entry_names(kind))}
+                               for i, name in enumerate(entry_names(kind))}
     props = {"reciprocal": net.reciprocal, "unilateral": net.unilateral}
     values = numbers.values if numbers else {}
     numeric = {kind: {n: _entry_number(e, values) for n, e in v.items()}
@@ -121,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{kind}: {entries['error']}")
             continue
         for name, expr in entries.items():
-            form = readable(_textbook(expr))
+            form = readable(entry_form(expr))
             betas |= {str(x) for x in form.free_symbols - expr.free_symbols}
             print(f"{name} = {latex(form)}" if args.latex else f"{name} = {form}")
             shown = numeric.get(kind, {}).get(name)
@@ -135,16 +127,6 @@ def run(args: argparse.Namespace) -> int:
     if numbers and numbers.assumed and not args.latex:
         print(f"(assumed: {', '.join(numbers.assumed)})")
     return 0
-
-
-def _textbook(expr: sympy.Expr) -> sympy.Expr:
-    """A parameter in textbook form (R_C || r_o ...), exactly equal to it."""
-    if expr.is_number or expr.has(sympy.I):
-        return expr
-    try:
-        return textbook(as_rational(expr))
-    except SymsigError:
-        return expr
 
 
 def _measure_any(circuit: Circuit, args: argparse.Namespace, kinds: list[str], z0):
