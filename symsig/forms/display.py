@@ -116,9 +116,9 @@ def amplifier_latex(amp: Amplifier) -> str:
 
 def amplifier_html(amp: Amplifier) -> str:
     """A three-row table: quantity, formula, number with unit where it is one."""
-    rows = [(f"${tex}$", what, getattr(amp, key), unit) for key, tex, unit, what in _AMPLIFIER]
+    rows = [(_inline(tex), what, getattr(amp, key), unit) for key, tex, unit, what in _AMPLIFIER]
     return _table(("", "", "formula", "value"),
-                  [(q, html.escape(what), html.escape(f"${result_tex(r)}$"), _value(r, unit))
+                  [(q, html.escape(what), _inline(result_tex(r)), _value(r, unit))
                    for q, what, r, unit in rows])
 
 
@@ -188,7 +188,7 @@ def twoport_html(net: TwoPort) -> str:
     """One row per parameter: name, textbook form, unit."""
     names = entry_names(net.kind)
     units = _TWO_PORT_UNITS[net.kind]
-    rows = [(f"${_entry_tex(n)}$", html.escape(f"${_entry_tex_value(e)}$"), u or "–")
+    rows = [(_inline(_entry_tex(n)), _inline(_entry_tex_value(e)), u or "–")
             for n, e, u in zip(names, net.matrix, units, strict=True)]
     return _table(("", "formula", "unit"), rows)
 
@@ -238,6 +238,12 @@ def _quantity(value: float, name: str) -> str:
 
 
 # -- HTML -----------------------------------------------------------------------------------
+def _inline(tex: str) -> str:
+    """Inline math inside HTML, in the delimiters every MathJax set-up reads (Jupyter's and
+    Sphinx's alike: \\( \\), not $)."""
+    return html.escape(f"\\({tex}\\)")
+
+
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     head = "".join(f"<th>{h}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
