@@ -9,17 +9,11 @@ import sys
 from ..circuit.netlist import parse
 from ..errors import SymsigError
 from .common import device_options, model_options, read_netlist
+from .helptext import parser_text
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "draw", help="a schematic as SVG or PNG",
-        description="Draw the netlist as written (transistors, supplies, coupling "
-                    "capacitors), or with --small-signal the circuit symsig analyses: supplies "
-                    "and bypassed nodes at AC ground, each device replaced by its model (r_pi, "
-                    "g_m v_pi, r_o ...). Placement is automatic; a circuit that cannot be drawn "
-                    "without overlaps is refused with the reason. Example: symsig draw "
-                    "examples/ce_bias.cir --small-signal -o ce.svg")
+    p = sub.add_parser("draw", help="a schematic as SVG or PNG", **parser_text("draw"))
     p.add_argument("file", help="netlist file, or - for standard input")
     p.add_argument("-o", "--output", metavar="OUT.svg|OUT.png",
                    help="write the drawing here (default: SVG on standard output)")

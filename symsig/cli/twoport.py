@@ -15,9 +15,10 @@ from ..circuit.values import parse_value
 from ..devices import OFF_REGIONS
 from ..devices.ac import small_signal
 from ..errors import NotDefined, SymsigError
-from ..forms.display import entry_form, entry_names
+from ..forms.display import entry_form, entry_names, entry_units
 from ..forms.latex import latex
 from ..forms.text import exact_text, number_text, rounded
+from ..forms.units import eng
 from .common import (
     bias_option,
     device_options,
@@ -30,10 +31,12 @@ from .common import (
     relation,
     wants_numbers,
 )
+from .helptext import parser_text
 
 
 def register(sub) -> None:
-    t = sub.add_parser("twoport", help="two-port parameters between two node pairs")
+    t = sub.add_parser("twoport", help="two-port parameters between two node pairs",
+                       **parser_text("twoport"))
     t.add_argument("file", help="netlist file, or - for standard input")
     t.add_argument("--port1", required=True, help="input port as two nodes, e.g. b,0")
     t.add_argument("--port2", required=True, help="output port, e.g. c,0")
@@ -112,13 +115,14 @@ def run(args: argparse.Namespace) -> int:
         if "error" in entries:
             print(f"{kind}: {entries['error']}")
             continue
-        for name, expr in entries.items():
+        for (name, expr), unit in zip(entries.items(), entry_units(kind), strict=True):
             form = readable(entry_form(expr))
             betas |= {str(x) for x in form.free_symbols - expr.free_symbols}
-            print(f"{name} = {latex(form)}" if args.latex else f"{name} = {form}")
+            text = _number(form, unit) if form.is_number and form != 0 else form
+            print(f"{name} = {latex(form)}" if args.latex else f"{name} = {text}")
             shown = numeric.get(kind, {}).get(name)
             if shown is not None and not args.latex and shown != expr:
-                print(f"    = {number_text(shown) if shown.is_number else rounded(shown, 6)}")
+                print(f"    = {_number(shown, unit)}")
     print(", ".join(f"{k}: {'yes' if v else 'no'}" for k, v in props.items()))
     if betas and not args.latex:
         print(f"(with {', '.join(relation(b) for b in sorted(betas))})")
@@ -127,6 +131,14 @@ def run(args: argparse.Namespace) -> int:
     if numbers and numbers.assumed and not args.latex:
         print(f"(assumed: {', '.join(numbers.assumed)})")
     return 0
+
+
+def _number(value: sympy.Expr, unit: str) -> str:
+    """A parameter's number with its unit (617.8 Ω, 49.7 mS); a complex one or one with
+    symbols left as it is."""
+    if value.is_number and value.is_real and value.is_finite and unit:
+        return eng(float(value), unit, 6)
+    return number_text(value) if value.is_number else str(rounded(value, 6))
 
 
 def _measure_any(circuit: Circuit, args: argparse.Namespace, kinds: list[str], z0):

@@ -140,6 +140,11 @@ _TWO_PORT_UNITS = {"z": ("Ω", "Ω", "Ω", "Ω"), "y": ("S", "S", "S", "S"),
                    "s": ("", "", "", ""), "t": ("", "", "", "")}
 
 
+def entry_units(kind: str) -> tuple[str, ...]:
+    """The unit of each entry of a set, row by row ("" for a ratio)."""
+    return _TWO_PORT_UNITS[kind]
+
+
 def entry_names(kind: str) -> list[str]:
     """z11, z12, z21, z22; A, B, C, D; S11 ...: as the set's entries are written."""
     if kind == "abcd":
@@ -187,7 +192,7 @@ def twoport_latex(net: TwoPort) -> str:
 def twoport_html(net: TwoPort) -> str:
     """One row per parameter: name, textbook form, unit."""
     names = entry_names(net.kind)
-    units = _TWO_PORT_UNITS[net.kind]
+    units = entry_units(net.kind)
     rows = [(_inline(_entry_tex(n)), _inline(_entry_tex_value(e)), u or "–")
             for n, e, u in zip(names, net.matrix, units, strict=True)]
     return _table(("", "formula", "unit"), rows)

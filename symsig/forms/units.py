@@ -37,3 +37,9 @@ def unit_of(name: str) -> str:
     """The unit a symbol's name says its value has ("" for a ratio or an unknown name):
     rpi1 → Ω, gm1 → S, IC1 → A, VA1 → V, cmu1 → F, beta1 → ""."""
     return next((unit for stem, unit in _UNITS if name.startswith(stem)), "")
+
+
+def gain_unit(output: str, source: str) -> str:
+    """The unit of output/source: "v" or "i" over a "V" or "I" source (V/V, S, Ω, A/A)."""
+    return {("v", "V"): "V/V", ("i", "V"): "S", ("v", "I"): "Ω", ("i", "I"): "A/A"}[
+        (output, source)]
