@@ -144,7 +144,7 @@ SMALL_SIGNAL = {
 # the voltage each controlled source is controlled by must be named on the drawing: marked
 # + and - across r_pi (or across the open gate of a MOSFET), or said under the drawing
 CONTROL = {
-    "ce": [r"v_{\pi 1}"], "cb": [r"v_{\pi 1}"], "cc": [r"v_{\pi 1}"], "cs": ["v_{gs1} = v_{g}"],
+    "ce": [r"v_{\pi 1}"], "cb": [r"v_{\pi 1}"], "cc": [r"v_{\pi 1}"], "cs": ["v_{gs1}"],
     "cg": ["v_{gs1} = -v_{src}"], "cd": ["v_{gs1}"], "cascode": [r"v_{\pi 1}", r"v_{\pi 2}"],
     "diff_pair": [r"v_{\pi 1}", r"v_{\pi 2}"], "mirror": [r"v_{\pi 2}"],
     "ota5": ["v_{gs1}", "v_{gs2}", "v_{gs4} = v_{x}"],
@@ -299,13 +299,19 @@ def test_small_signal_of_a_bypassed_stage_says_what_is_at_ac_ground():
     assert "c = out" in texts and "b = x" in texts  # C2 and C1 shorted at mid-band
 
 
-def test_vpi_is_marked_plus_at_the_base():
-    """+ v_π - across r_π with + at the base end, as a textbook marks it."""
-    _, drawing = drawing_of("ce", small=True)
+@pytest.mark.parametrize("name, element, voltage", [
+    ("ce", r"$r_{\pi 1}$", r"$v_{\pi 1}$"),  # + v_π - across r_π
+    ("cs", "$R_{G1}$", "$v_{gs1}$"),  # a MOSFET's v_gs across the gate resistor
+])
+def test_the_controlling_voltage_is_marked_plus_at_the_base_or_gate(name, element, voltage):
+    """+ v - beside the element, + at the base (gate) end, as a textbook marks it."""
+    _, drawing = drawing_of(name, small=True)
     d = Drawn(drawing)
-    rpi = next(t for t in d.texts if norm(t[0]) == norm(r"$r_{\pi 1}$"))
+    label = next(t[2] for t in d.texts if norm(t[0].split("\n")[0]) == norm(element))
+    named = next(t[2] for t in d.texts if norm(t[0]) == norm(voltage))
+    assert named[2] < label[0]  # written beside it, on the other side of the element
     marks = {t[0]: t[2] for t in d.texts if t[0] in ("+", "−")
-             and abs((t[2][1] + t[2][3]) / 2 - (rpi[2][1] + rpi[2][3]) / 2) < 1.5}
+             and abs((t[2][0] + t[2][2]) / 2 - (named[0] + named[2]) / 2) < 0.6}
     assert (marks["+"][1] + marks["+"][3]) / 2 > (marks["−"][1] + marks["−"][3]) / 2  # b above e
 
 

@@ -250,10 +250,32 @@ def _difference(plus: str, minus: str) -> str:
     return f"{node_tex(plus)} - {node_tex(minus)}"
 
 
+def _across_gate(circuit: Circuit, e: Element) -> tuple[str, str] | None:
+    """(gate, v_gs) when e is the first netlist element across a MOSFET's gate and source
+    that has no C_gs there."""
+    for g in circuit.elements:
+        made = model_part(g)
+        if made is None or made[0] != "Gm" or device_letter(made[1]) != "M" or g.kind != "G":
+            continue
+        gate, source = g.nodes[2], g.nodes[3]
+        if gate == GROUND or gate == source or tuple(g.nodes[2:4]) == tuple(g.nodes[:2]):
+            continue
+        across = [x for x in circuit.elements if set(x.nodes[:2]) == {gate, source}]
+        if any(model_part(x) is not None for x in across):
+            continue  # C_gs carries it
+        if across and across[0] is e:
+            return gate, math(control_voltage("Gm", made[1]))
+    return None
+
+
 def polarity_marks(circuit: Circuit, e: Element) -> tuple[str, str] | None:
     """(+ node, voltage) when this element carries a model source's controlling voltage, as
-    r_π carries v_π: the drawing marks + and - across it."""
+    r_π carries v_π: the drawing marks + and - across it. A MOSFET's v_gs goes on C_gs, else
+    on the first resistor or capacitor of the netlist across its gate and source (R_G of a
+    common-source stage), its gate not at ground."""
     made = model_part(e)
+    if made is None and e.kind in "RC":
+        return _across_gate(circuit, e)
     if made is None or made[0] not in ("Rpi", "Cpi", "Cgs"):
         return None
     part, device = made
