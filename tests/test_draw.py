@@ -209,6 +209,17 @@ def _overlap(a, b, tol: float) -> bool:
     return a[0] < b[2] - tol and b[0] < a[2] - tol and a[1] < b[3] - tol and b[1] < a[3] - tol
 
 
+def _blue(color) -> bool:
+    """A node name's colour."""
+    import matplotlib.colors as mcolors
+
+    return mcolors.to_rgba(color) == mcolors.to_rgba(NODE_COLOR)
+
+
+def _grown(box, by: float):
+    return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
+
+
 def _through(wire, box, tol: float) -> bool:
     x1, y1, x2, y2 = wire
     x1, x2 = sorted((x1, x2))
@@ -230,9 +241,12 @@ def overlaps(d: Drawn) -> list[str]:
     tol = 0.03  # symbols meeting at a shared terminal touch along an edge
     for i, (k1, b1) in enumerate(d.symbols):
         out += [f"{k1} overlaps {k2}" for k2, b2 in d.symbols[i + 1:] if _overlap(b1, b2, tol)]
-    for i, (t1, _, b1) in enumerate(d.texts):
+    for i, (t1, c1, b1) in enumerate(d.texts):
         out += [f"{t1!r} overlaps {t2!r}" for t2, _, b2 in d.texts[i + 1:]
                 if _overlap(b1, b2, 0.0)]
+        if _blue(c1):  # two node names side by side must read as two words
+            out += [f"{t1!r} runs into {t2!r}" for t2, c2, b2 in d.texts[i + 1:]
+                    if _blue(c2) and _overlap(_grown(b1, 0.1), b2, 0.0)]
         out += [f"{t1!r} overlaps a {k}" for k, b in d.symbols if _overlap(b1, b, 0.0)]
         out += [f"{t1!r} touches a wire" for w in d.wires if _through(w, b1, 0.0)]
     for k, b in d.symbols:

@@ -46,8 +46,8 @@ def who(owner: str) -> str:
     """An owner as a message names it."""
     if owner.startswith("~"):
         return f"the wire of node {owner[1:]}"
-    if owner.startswith("#"):
-        return f"the name of node {owner[1:]}"
+    if owner.startswith("#"):  # (#out 2: the second name of a node drawn as named stubs)
+        return f"the name of node {owner[1:].split(' ')[0]}"
     return owner.split("|")[0]
 
 

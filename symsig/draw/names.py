@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .geometry import Box, Geometry, grown, segment_in_box, segments_clash
+from .geometry import Box, Geometry, grown, intersect, segment_in_box, segments_clash
 
 PAD, CLEAR = 0.1, 0.32  # from a wire to a name above it; from a junction dot beside it
+NAME_SPACE = 0.25  # between two node names
 
 
 @dataclass
@@ -47,13 +48,14 @@ def node_labels(pins: Mapping[str, list[tuple[float, float]]],
             groups = [pins[node]]
             trunk = trunks.get(node)
             drops = [wire[1:] for wire in wires if wire[0] == node and wire[1] == wire[3]]
-        for group in groups:
+        for k, group in enumerate(groups):
             label = _place_name(node, group, trunk, drops, w, h, g)
+            owner = f"#{node} {k}" if k else "#" + node  # (each of a split node's names)
             if label is None:
-                g.fault(f"no room for the name of node {node}", "#" + node)
+                g.fault(f"no room for the name of node {node}", owner)
                 continue
             out.append(label)
-            g.box(label.box, "#" + node)
+            g.box(label.box, owner)
             if label.stub:
                 g.segment(*label.stub, "~" + node)
     return out
@@ -67,7 +69,7 @@ def _place_name(node: str, pins: list[tuple[float, float]],
     for room in (0.12, 0.05):  # with room around it if possible, else a little
         for x, y, how in spots:
             label = _label_at(node, x, y, w, h, how)
-            if g.free(_room(label.box, room, how), node):
+            if g.free(_room(label.box, room, how), node) and _apart(label.box, g):
                 return label
     for x, y in pins:
         for reach in (0.8, 1.4, 2.0):
@@ -77,6 +79,13 @@ def _place_name(node: str, pins: list[tuple[float, float]],
                 if label is not None:
                     return label
     return None
+
+
+def _apart(box: Box, g: Geometry) -> bool:
+    """Clear of every other node name by a word space: two names side by side must not read
+    as one (out out, not outout)."""
+    return not any(owner.startswith("#") and intersect(grown(box, NAME_SPACE), b)
+                   for b, owner in g.boxes)
 
 
 def _room(box: Box, by: float, how: str) -> Box:
@@ -151,7 +160,8 @@ def _stub_at(node: str, x: float, y: float, dx: float, dy: float, how: str, w: f
     label = _label_at(node, x + dx, y + dy, w, h, how)
     probe = (*stub, "~" + node, None, None)
     if any(segments_clash(probe, s) for s in g.segments) or any(
-            segment_in_box(probe, b) for b, _ in g.boxes) or not g.free(label.box, node):
+            segment_in_box(probe, b) for b, _ in g.boxes) or not g.free(label.box, node) \
+            or not _apart(label.box, g):
         return None
     label.stub = stub
     return label
