@@ -421,10 +421,10 @@ def test_op_text_names_the_relations(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     start = lines.index("  h-parameters (common emitter, from the hybrid-pi model):")
     assert lines[start + 1:start + 5] == [
-        "    hie1 = rpi1 + rx1 = 2.65 kohm",  # r_x (RB = 50) + β V_T/I_C = 2600
+        "    hie1 = rpi1 + rx1 = 2.65 kΩ",  # r_x (RB = 50) + β V_T/I_C = 2600
         "    hre1 = 0  (the hybrid-pi model has no r_mu)",
         "    hfe1 = beta1 = 100",
-        "    hoe1 = 1/ro1 = 10 uS"]
+        "    hoe1 = 1/ro1 = 10 µS"]
     assert main(["op", str(net)]) == 0
     assert "hie1" not in capsys.readouterr().out  # only with --model h
 

@@ -291,6 +291,16 @@ class Amplifier:
     rin: RationalFunction
     rout: RationalFunction
 
+    def _repr_latex_(self) -> str:  # Jupyter: presentation lives in forms
+        from ..forms.display import amplifier_latex
+
+        return amplifier_latex(self)
+
+    def _repr_html_(self) -> str:
+        from ..forms.display import amplifier_html
+
+        return amplifier_html(self)
+
 
 def amplifier(
     circuit: Circuit,

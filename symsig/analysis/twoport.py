@@ -145,6 +145,16 @@ class TwoPort:
     def convert(self, kind: str, z0: sympy.Expr | None = None) -> TwoPort:
         return TwoPort(kind, self.to(kind, z0), self.z0 if z0 is None else z0)
 
+    def _repr_latex_(self) -> str:  # Jupyter: presentation lives in forms
+        from ..forms.display import twoport_latex
+
+        return twoport_latex(self)
+
+    def _repr_html_(self) -> str:
+        from ..forms.display import twoport_html
+
+        return twoport_html(self)
+
     z = property(lambda self: self.to("z"), doc="open-circuit impedance parameters")
     y = property(lambda self: self.to("y"), doc="short-circuit admittance parameters")
     h = property(lambda self: self.to("h"), doc="hybrid parameters")

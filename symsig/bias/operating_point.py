@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from ..circuit.netlist import Circuit
+from ..circuit.netlist import Circuit, symbol_suffix
 from ..errors import AnalysisError
 
 METHODS = ("constant-vbe", "exponential", "ngspice")
@@ -50,6 +50,16 @@ class DeviceBias:
     def region_text(self) -> str:
         return f"{self.region} (assumed)" if self.assumed else self.region
 
+    def quantities(self) -> dict[str, sympy.Expr | None]:
+        """Every quantity by symbol name (IC1, gm1, ...): its formula, or None for one that
+        only has a number (beta1 from the model card)."""
+        own = symbol_suffix(self.name)  # X1.Q1 -> IC1_X1
+        out: dict[str, sympy.Expr | None] = {**{k + own: v for k, v in self.bias.items()},
+                                             **self.small_signal}
+        for name in self.numeric:
+            out.setdefault(name, None)
+        return out
+
 
 @dataclass
 class OperatingPoint:
@@ -73,6 +83,11 @@ class OperatingPoint:
     @property
     def warnings(self) -> list[str]:
         return [*self.notes, *(w for d in self.devices for w in d.warnings)]
+
+    def _repr_latex_(self) -> str:  # Jupyter: each device's region, formulas and numbers
+        from ..forms.display import operating_point_latex
+
+        return operating_point_latex(self)
 
 
 def operating_point(circuit: Circuit, method: str = "constant-vbe",

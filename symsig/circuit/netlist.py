@@ -21,7 +21,7 @@ from functools import cached_property
 
 import sympy
 
-from ..errors import NetlistError
+from ..errors import NetlistError, SymsigError
 from . import coupling, dialects
 from .files import Place
 from .files import read as read_files
@@ -149,12 +149,7 @@ class Element:
 
     @property
     def suffix(self) -> str:
-        """What this element's symbols end in (DESIGN §2): the name after its letter (`Q1` ->
-        `1`), then the instance path (`X1.Q1` -> `1_X1`), as a symbol-safe name."""
-        path, local = _split_name(self.name)
-        if not path:
-            return self.name[1:]
-        return re.sub(r"\W", "_", local[1:] + "_" + path.replace(".", "_"))
+        return symbol_suffix(self.name)
 
     @property
     def what(self) -> str:
@@ -223,6 +218,15 @@ def _split_name(name: str) -> tuple[str, str]:
     while i < len(parts) - 1 and parts[i][:1] in ("x", "X"):
         i += 1
     return ".".join(parts[:i]), ".".join(parts[i:])
+
+
+def symbol_suffix(name: str) -> str:
+    """What an element's symbols end in (DESIGN §2): the name after its letter (`Q1` ->
+    `1`), then the instance path (`X1.Q1` -> `1_X1`), as a symbol-safe name."""
+    path, local = _split_name(name)
+    if not path:
+        return name[1:]
+    return re.sub(r"\W", "_", local[1:] + "_" + path.replace(".", "_"))
 
 
 @dataclass(frozen=True)
@@ -396,6 +400,15 @@ class Circuit:
 
     def __str__(self) -> str:
         return self.netlist()
+
+    def _repr_svg_(self) -> str | None:
+        """Jupyter: the schematic (draw.schematic), or nothing where it cannot be placed."""
+        from ..draw.schematic import circuit_svg
+
+        try:
+            return circuit_svg(self)
+        except SymsigError:  # (a PlacementError: the notebook shows the text form instead)
+            return None
 
     # -- builder: one method per element letter ----------------------------------------------
     def _two(self, name: str, letter: str, a: str, b: str, value: object) -> Circuit:

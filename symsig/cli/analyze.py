@@ -40,10 +40,12 @@ from .common import (
     show,
     wants_numbers,
 )
+from .helptext import parser_text
 
 
 def register(sub) -> None:
-    a = sub.add_parser("analyze", help="gain, R_in and R_out of an amplifier")
+    a = sub.add_parser("analyze", help="gain, R_in and R_out of an amplifier",
+                       **parser_text("analyze"))
     a.add_argument("file", help="netlist file, or - for standard input")
     a.add_argument("--source", required=True, help="the driving independent source, e.g. Vs")
     a.add_argument("--output", required=True, help="output node, v(a,b) or i(R1)")

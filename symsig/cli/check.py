@@ -29,6 +29,7 @@ from .common import (
     relation,
     wants_numbers,
 )
+from .helptext import parser_text
 
 _QUANTITIES = {"gain": "gain", "av": "gain", "a_v": "gain", "h": "H", "tf": "H", "rin": "rin",
                "r_in": "rin", "zin": "rin", "rout": "rout", "r_out": "rout", "zout": "rout"}
@@ -37,11 +38,8 @@ _ABCD = {"A": 0, "B": 1, "C": 2, "D": 3}
 
 
 def register(sub) -> None:
-    c = sub.add_parser(
-        "check", help="check typed answers against the derivation",
-        description="Check typed answers (e.g. \"-gm*(RC||RL)\") against the exact result. "
-                    "|| (or ∥) is the parallel operator; it binds looser than * and tighter "
-                    "than +. Exit 0 whatever the verdict; 2 on bad input.")
+    c = sub.add_parser("check", help="check typed answers against the derivation",
+                       **parser_text("check"))
     # An answer often starts with a minus sign (--answer -gm*RC): let argparse take any
     # single-dash word as a value, as it does for negative numbers (-h still is help).
     c._negative_number_matcher = re.compile(r"^-(?!-)")

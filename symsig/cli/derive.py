@@ -10,15 +10,11 @@ from ..circuit.netlist import parse
 from ..errors import SymsigError
 from ..forms.derive import derivation, named_values
 from .common import bias_option, device_options, model_options, option, parse_subs, read_netlist
+from .helptext import parser_text
 
 
 def register(sub) -> None:
-    d = sub.add_parser(
-        "derive", help="a worked derivation as LaTeX",
-        description="Write the derivation of the gain, R_in and R_out as a complete LaTeX "
-                    "document: the netlist and its small-signal equivalent, the nodal "
-                    "equations in matrix form, the exact solution, its textbook form, the "
-                    "approximations r_o -> oo and the numbers at the end.")
+    d = sub.add_parser("derive", help="a worked derivation as LaTeX", **parser_text("derive"))
     d.add_argument("file", help="netlist file, or - for standard input")
     d.add_argument("--source", required=True, help="the driving independent source, e.g. Vs")
     d.add_argument("--output", required=True, help="output node, v(a,b) or i(R1)")

@@ -11,10 +11,12 @@ from ..circuit.netlist import parse
 from ..devices.ac import small_signal
 from ..errors import SymsigError
 from .common import bias_option, device_options, model_options, option, parse_subs, read_netlist
+from .helptext import parser_text
 
 
 def register(sub) -> None:
-    p = sub.add_parser("export", help="a numeric SPICE netlist ngspice runs as it is")
+    p = sub.add_parser("export", help="a numeric SPICE netlist ngspice runs as it is",
+                       **parser_text("export"))
     p.add_argument("file", help="netlist file, or - for standard input")
     p.add_argument("--spice", default="-", metavar="OUT",
                    help="where to write the netlist (default: - for standard output)")

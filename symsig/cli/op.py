@@ -14,11 +14,14 @@ from ..bias.dc import card_values
 from ..circuit.netlist import Circuit, parse
 from ..devices import MODEL_NAMES, h_parameter_values, h_relations
 from ..forms.text import exact_text
+from ..forms.units import eng, unit_of
 from .common import bias_option, parse_subs, read_netlist
+from .helptext import parser_text
 
 
 def register(sub) -> None:
-    o = sub.add_parser("op", help="DC operating point of each transistor and diode")
+    o = sub.add_parser("op", help="DC operating point of each transistor and diode",
+                       **parser_text("op"))
     o.add_argument("file", help="netlist file, or - for standard input")
     bias_option(o)
     o.add_argument("--method", dest="bias", choices=METHODS, help=argparse.SUPPRESS)
@@ -36,12 +39,8 @@ def run(args: argparse.Namespace) -> int:
     op = operating_point(circuit, args.bias, subs)
     report = []
     for d in op.devices:
-        own = circuit.element(d.name).suffix  # X1.Q1 -> IC1_X1
-        quantities = {**{k + own: v for k, v in d.bias.items()}, **d.small_signal}
-        for name in d.numeric:
-            quantities.setdefault(name, None)
         h = _h_parameters(circuit, d, subs) if args.model == "h" else {}
-        report.append((d, quantities, h))
+        report.append((d, d.quantities(), h))
     if args.json:
         out = {"method": op.method, "devices": {}, "warnings": op.warnings,
                "assumed": op.assumed}
@@ -63,20 +62,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"(bias: {op.method})")
     for d, quantities, h in report:
         print(f"{d.name} ({d.type}): {d.region_text}")
+        width = max((len(n) for n in [*quantities, *h]), default=0)  # the = signs aligned
         for name, expr in quantities.items():
-            parts = [name]
+            parts = [name.ljust(width)]
             number = d.numeric.get(name)
             if expr is not None and not expr.is_number and str(expr) != name:
                 parts.append(str(expr))
             if number is not None:
                 parts.append(_engineering(number, name))
             elif expr is not None and expr.is_number:
-                parts.append(_engineering(float(expr), name) if expr.is_finite else "oo")
+                parts.append(_engineering(float(expr), name) if expr.is_finite else "∞")
             print("  " + " = ".join(parts))
         if h:
             print("  h-parameters (common emitter, from the hybrid-pi model):")
         for name, (rel, number) in h.items():
-            parts = [name, str(rel)]
+            parts = [name.ljust(width - 2), str(rel)]
             if number is not None:
                 parts.append(_engineering(number, name))
             why = "  (the hybrid-pi model has no r_mu)" if rel == 0 else ""
@@ -113,18 +113,11 @@ def _json_number(value: float) -> str:
 
 
 def _engineering(value: float, name: str) -> str:
-    """1.23456 mA, 4.7 kohm: six significant digits with an SI prefix and the unit."""
-    unit = next((u for stem, u in (("gm", "S"), ("r", "ohm"), ("I", "A"), ("V", "V"),
-                                   ("hie", "ohm"), ("hoe", "S"))
-                 if name.startswith(stem)), "")
+    """1.23456 mA, 4.7 kΩ: six significant digits with an SI prefix and the unit its name
+    says (gm1 S, rpi1 Ω); a ratio (beta1, alpha1) as a plain number."""
     if not math.isfinite(value):
-        return "oo" if value > 0 else str(value)
-    if value == 0 or not unit:
-        return f"{value:.6g}{' ' + unit if unit else ''}"
-    exp3 = max(-15, min(9, 3 * math.floor(math.log10(abs(value)) / 3)))
-    return f"{value / 10**exp3:.6g} {_PREFIXES[exp3]}{unit}"
-
-
-_PREFIXES = {-15: "f", -12: "p", -9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "meg", 9: "G"}
+        return ("∞" if value > 0 else "-∞") if value == value else "not defined"
+    unit = unit_of(name)
+    return eng(value, unit, 6) if unit else f"{value:.6g}"
 
 

@@ -47,7 +47,7 @@ from ..errors import AnalysisError, NotDefined, SymsigError
 from ..forms.latex import latex
 from ..forms.text import exact_text
 from ..forms.textbook import normal_form, operation_count, textbook
-from ..forms.units import eng
+from ..forms.units import eng, gain_unit
 from .common import (
     bias_option,
     device_options,
@@ -62,14 +62,7 @@ from .common import (
     show,
     wants_numbers,
 )
-
-EXAMPLE = """example:
-  symsig tf ce.cir --source Vs --output c --include caps --subs Rs=1k,RL=5k --plot bode.png
-
-H(s) = K·s^m·(1 + a1·s + …)/(1 + b1·s + b2·s² + …): K is the mid-band (or DC) gain. Device
-capacitances (--include caps) and capacitors named by --hf form the high-frequency group, seen
-through open-circuit time constants (Σ R·C = b1 exactly); the netlist's other capacitors
-(coupling, bypass) the low-frequency group, seen through short-circuit time constants."""
+from .helptext import parser_text
 
 #: A formula with more operations than this is shown by its size, not written out.
 READABLE_OPERATIONS = 80
@@ -81,8 +74,7 @@ MAX_B2_ELEMENTS = 8
 
 def register(sub) -> None:
     p = sub.add_parser("tf", help="H(s): poles, zeros, -3 dB corners, time constants, Bode plot",
-                       description=__doc__, epilog=EXAMPLE,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       **parser_text("tf"))
     p.add_argument("file", help="netlist file, or - for standard input")
     p.add_argument("--source", help="the driving independent source, e.g. Vs")
     p.add_argument("--output", help="output node, v(a,b) or i(R1)")
@@ -118,6 +110,7 @@ class Report:
 
     h: RationalFunction | None = None
     label: str = ""
+    unit: str = ""  # of H: V/V, A/A, S (a current over a voltage) or Ω
     split: Bands | None = None
     mid: RationalFunction | None = None  # the mid-band gain (or DC gain: low-pass)
     open_tc: list[TimeConstant] = field(default_factory=list)
@@ -184,6 +177,7 @@ def run(args: argparse.Namespace) -> int:
         _check_output(full, args, probe)
         report.h = transfer(full, args.output, args.source)
         report.label = f"{probe}/{full.element(args.source).name}"
+        report.unit = gain_unit(probe.kind, full.element(args.source).kind)
         report.split = bands(full, original, high, low)
 
     derive(None)
@@ -333,11 +327,11 @@ def _form(r: RationalFunction) -> sympy.Expr | None:
     return form if operation_count(form) <= READABLE_OPERATIONS else None
 
 
-def _gain_text(x: float | None) -> str:
+def _gain_text(x: float | None, unit: str = "") -> str:
     if x is None:
         return ""
-    db = f" ({20 * math.log10(abs(x)):.1f} dB)" if x != 0 else ""
-    return f"{x:.6g}{db}"
+    db = f" ({20 * math.log10(abs(x)):.1f} dB)" if x != 0 and unit in ("", "V/V", "A/A") else ""
+    return f"{_with_unit(x, unit)}{db}"
 
 
 def _root_text(r: Root) -> str:
@@ -394,7 +388,8 @@ def _print_text(report: Report, args: argparse.Namespace, at: list[float]) -> No
                      else "high-frequency group")
             print(f"mid-band gain (coupling and bypass capacitors shorted, {group} open):")
             x = _number(m, values) if _has_numbers(m, values) else None
-            print(f"  K_mid = {shown(m)}" + (f"  = {_gain_text(x)}" if x is not None else ""))
+            print(f"  K_mid = {shown(m)}" + (f"  = {_gain_text(x, report.unit)}"
+                                             if x is not None else ""))
         _print_low(report, shown)
         _print_high(report, shown)
         for m in report.millers:
@@ -453,7 +448,9 @@ def _print_h(report: Report, shown, with_number) -> None:
     if m < 0:
         below.insert(0, "s" if m == -1 else f"s{_power(-m)}")
     print(f"H(s) = {report.label} = {shape}" + (f"/{'·'.join(below)}" if below else ""))
-    print(f"  K = {with_number(shown(c.gain), c.gain)}")
+    # (K·s^m: K is in V/V·s^m, as the a and b coefficients are in s^k)
+    unit = report.unit + ("" if m == 0 else f"·s{_power(m)}" if m > 0 else f"/s{_power(-m)}")
+    print(f"  K = {with_number(shown(c.gain), c.gain, unit)}")
     for name, coeffs in (("a", c.a), ("b", c.b)):
         for k, x in enumerate(coeffs, 1):
             print(f"  {name}{k} = {with_number(shown(x), x, 's' + _power(k))}")
@@ -468,7 +465,9 @@ def _with_unit(x: float, unit: str) -> str:
     """SI prefixes for plain units (148 ns); s², s³ … in scientific notation (3.4e-17 s²)."""
     if not unit:
         return f"{x:.6g}"
-    if unit in ("s", "F", "Hz", "Ω"):
+    if unit.startswith(("V/V", "A/A")):  # a gain (K·s^m too): its digits, no prefix
+        return f"{x:.6g} {unit}"
+    if unit in ("s", "F", "Hz", "Ω", "S"):
         return eng(x, unit)
     return f"{x:.4g} {unit}"
 
@@ -775,7 +774,8 @@ def _print_at(report: Report, at: list[float]) -> None:
         v = fh(1j * TWO_PI * f)
         db = 20 * math.log10(abs(v)) if v else -math.inf
         phase = math.degrees(cmath.phase(v)) if v else 0.0
-        print(f"  f = {eng(f, 'Hz')}: |H| = {abs(v):.6g} ({db:.2f} dB), phase {phase:.2f}°")
+        size = _with_unit(abs(v), report.unit)
+        print(f"  f = {eng(f, 'Hz')}: |H| = {size} ({db:.2f} dB), phase {phase:.2f}°")
 
 
 # -- plots ------------------------------------------------------------------------------------

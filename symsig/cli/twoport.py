@@ -14,11 +14,11 @@ from ..circuit.netlist import Circuit, parse
 from ..circuit.values import parse_value
 from ..devices import OFF_REGIONS
 from ..devices.ac import small_signal
-from ..engine import as_rational
 from ..errors import NotDefined, SymsigError
+from ..forms.display import entry_form, entry_names, entry_units
 from ..forms.latex import latex
 from ..forms.text import exact_text, number_text, rounded
-from ..forms.textbook import textbook
+from ..forms.units import eng
 from .common import (
     bias_option,
     device_options,
@@ -31,17 +31,12 @@ from .common import (
     relation,
     wants_numbers,
 )
-
-
-def _entry_names(kind: str) -> list[str]:
-    if kind == "abcd":
-        return ["A", "B", "C", "D"]
-    letter = kind.upper() if kind in ("s", "t") else kind
-    return [f"{letter}{i}{j}" for i in (1, 2) for j in (1, 2)]
+from .helptext import parser_text
 
 
 def register(sub) -> None:
-    t = sub.add_parser("twoport", help="two-port parameters between two node pairs")
+    t = sub.add_parser("twoport", help="two-port parameters between two node pairs",
+                       **parser_text("twoport"))
     t.add_argument("file", help="netlist file, or - for standard input")
     t.add_argument("--port1", required=True, help="input port as two nodes, e.g. b,0")
     t.add_argument("--port2", required=True, help="output port, e.g. c,0")
@@ -92,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
             out["params"][kind] = {"error": str(exc)}
             continue
         out["params"][kind] = {name: matrix[i // 2, i % 2]
-                               for i, name in enumerate(_entry_names(kind))}
+                               for i, name in enumerate(entry_names(kind))}
     props = {"reciprocal": net.reciprocal, "unilateral": net.unilateral}
     values = numbers.values if numbers else {}
     numeric = {kind: {n: _entry_number(e, values) for n, e in v.items()}
@@ -120,13 +115,14 @@ def run(args: argparse.Namespace) -> int:
         if "error" in entries:
             print(f"{kind}: {entries['error']}")
             continue
-        for name, expr in entries.items():
-            form = readable(_textbook(expr))
+        for (name, expr), unit in zip(entries.items(), entry_units(kind), strict=True):
+            form = readable(entry_form(expr))
             betas |= {str(x) for x in form.free_symbols - expr.free_symbols}
-            print(f"{name} = {latex(form)}" if args.latex else f"{name} = {form}")
+            text = _number(form, unit) if form.is_number and form != 0 else form
+            print(f"{name} = {latex(form)}" if args.latex else f"{name} = {text}")
             shown = numeric.get(kind, {}).get(name)
             if shown is not None and not args.latex and shown != expr:
-                print(f"    = {number_text(shown) if shown.is_number else rounded(shown, 6)}")
+                print(f"    = {_number(shown, unit)}")
     print(", ".join(f"{k}: {'yes' if v else 'no'}" for k, v in props.items()))
     if betas and not args.latex:
         print(f"(with {', '.join(relation(b) for b in sorted(betas))})")
@@ -137,14 +133,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _textbook(expr: sympy.Expr) -> sympy.Expr:
-    """A parameter in textbook form (R_C || r_o ...), exactly equal to it."""
-    if expr.is_number or expr.has(sympy.I):
-        return expr
-    try:
-        return textbook(as_rational(expr))
-    except SymsigError:
-        return expr
+def _number(value: sympy.Expr, unit: str) -> str:
+    """A parameter's number with its unit (617.8 Ω, 49.7 mS); a complex one or one with
+    symbols left as it is."""
+    if value.is_number and value.is_real and value.is_finite and unit:
+        return eng(float(value), unit, 6)
+    return number_text(value) if value.is_number else str(rounded(value, 6))
 
 
 def _measure_any(circuit: Circuit, args: argparse.Namespace, kinds: list[str], z0):

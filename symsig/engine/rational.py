@@ -267,6 +267,11 @@ class RationalFunction:
 
         return latex(self.expr)
 
+    def _repr_latex_(self) -> str:  # Jupyter: the textbook form (a large result: its size)
+        from ..forms.display import result_latex
+
+        return result_latex(self)
+
     # -- numbers ------------------------------------------------------------------------------
     def substitute(self, values: Mapping[object, object]) -> RationalFunction:
         """Exact partial substitution of rational numbers (by symbol or name); cancels again.

@@ -25,3 +25,21 @@ def eng(x: float, unit: str = "", digits: int = 3) -> str:
         e += 3
         mantissa = x / 10**e
     return f"{mantissa:.{digits}g} {_PREFIXES[e]}{unit}".rstrip()
+
+
+#: The unit of a quantity by its symbol's name (DESIGN §2), first match wins: gm1 → S.
+_UNITS = (("gmb", "S"), ("gm", "S"), ("hoe", "S"), ("hie", "Ω"), ("hfe", ""), ("hre", ""),
+          ("lambda", "1/V"), ("alpha", ""), ("beta", ""), ("chi", ""), ("c", "F"), ("C", "F"),
+          ("r", "Ω"), ("R", "Ω"), ("I", "A"), ("V", "V"), ("L", "H"))
+
+
+def unit_of(name: str) -> str:
+    """The unit a symbol's name says its value has ("" for a ratio or an unknown name):
+    rpi1 → Ω, gm1 → S, IC1 → A, VA1 → V, cmu1 → F, beta1 → ""."""
+    return next((unit for stem, unit in _UNITS if name.startswith(stem)), "")
+
+
+def gain_unit(output: str, source: str) -> str:
+    """The unit of output/source: "v" or "i" over a "V" or "I" source (V/V, S, Ω, A/A)."""
+    return {("v", "V"): "V/V", ("i", "V"): "S", ("v", "I"): "Ω", ("i", "I"): "A/A"}[
+        (output, source)]
