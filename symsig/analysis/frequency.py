@@ -120,12 +120,12 @@ class Root:
 
     @property
     def hz(self) -> float:
-        """|s|/2π: the corner (natural) frequency in Hz."""
+        """`|s|/2π`: the corner (natural) frequency in Hz."""
         return abs(self.s) / TWO_PI
 
     @property
     def q(self) -> float | None:
-        """The quality factor |s|/(2|Re s|) of a complex pair; None for a real root."""
+        """The quality factor `|s|/(2|Re s|)` of a complex pair; None for a real root."""
         if self.s.imag == 0 or self.s.real == 0:
             return None
         return abs(self.s) / (2 * abs(self.s.real))
@@ -208,8 +208,8 @@ class Factored:
         return angle
 
     def asymptote(self, omega: float) -> tuple[float, float]:
-        """The straight-line Bode approximation at ω: |jω − r| → max(ω, |r|), and each
-        factor's angle ramped linearly in log ω over a decade either side of |r|."""
+        """The straight-line Bode approximation at ω: `|jω − r|` → `max(ω, |r|)`, and each
+        factor's angle ramped linearly in log ω over a decade either side of `|r|`."""
         mag = abs(self.c)
         angle = 0.0 if self.c >= 0 else math.pi
         for roots, sign in ((self.zeros, 1), (self.poles, -1)):
@@ -243,7 +243,7 @@ def response(h: RationalFunction, values: Values | None, f: Sequence[float]) -> 
 
 def bode_data(h: RationalFunction, values: Values | None, f: Sequence[float]
               ) -> tuple[list[float], list[float]]:
-    """|H(j2πf)| in dB and its phase in degrees (continuous, the lowest frequency's phase
+    """`|H(j2πf)|` in dB and its phase in degrees (continuous, the lowest frequency's phase
     taken in (−180°, 180°])."""
     fh = factored(h, values)
     mags, phases = [], []
@@ -258,7 +258,7 @@ def bode_data(h: RationalFunction, values: Values | None, f: Sequence[float]
 
 
 def crossings(h: RationalFunction, values: Values | None, level: object) -> list[float]:
-    """Every frequency (Hz) where |H(j2πf)| = level, from the exact polynomials."""
+    """Every frequency (Hz) where `|H(j2πf)|` = level, from the exact polynomials."""
     num, den = s_polynomials(h, values)
     lvl = _fraction(level)
     return _level_roots(num, den, lvl * lvl)
@@ -296,8 +296,8 @@ def _level_roots(num: flint.fmpq_poly, den: flint.fmpq_poly, level_sq: Fraction)
 
 def corners(h: RationalFunction, values: Values | None, reference: object,
             centre: float | None = None) -> tuple[float | None, float | None]:
-    """The −3 dB frequencies (Hz) around a pass band of gain |reference|: (f_L, f_H), the
-    crossings of |reference|/√2 nearest below and above `centre` (Hz). Without a centre, H is
+    """The −3 dB frequencies (Hz) around a pass band of gain `|reference|`: (f_L, f_H), the
+    crossings of `|reference|/√2` nearest below and above `centre` (Hz). Without a centre, H is
     taken as low-pass when H(0) ≠ 0 (f_H is its first crossing) and high-pass otherwise."""
     ref = abs(_fraction(reference))
     num, den = s_polynomials(h, values)
@@ -714,7 +714,7 @@ def miller(circuit: Circuit, capacitor: str, input_node: str | None = None) -> M
 class Transition:
     """A transistor's short-circuit current gain h21(s) = i_out/i_in (output AC-shorted) and
     its unity-gain frequency: ω_T ≈ g_m/(C_π + C_μ) (or g_m/(C_gs + C_gd)), exactly where
-    |h21(jω)| = 1."""
+    `|h21(jω)| = 1`."""
 
     device: str
     current_gain: RationalFunction
@@ -722,7 +722,7 @@ class Transition:
     beta_corner: sympy.Expr | None  # ω_β = 1/(r_π(C_π + C_μ)) for a BJT, rad/s
 
     def f_t(self, values: Values) -> float | None:
-        """The exact unity-gain frequency (Hz): |h21(j2πf)| = 1."""
+        """The exact unity-gain frequency (Hz): `|h21(j2πf)| = 1`."""
         found = crossings(self.current_gain, values, 1)
         return found[0] if found else None
 
@@ -804,7 +804,7 @@ class StepResponse:
         return value
 
     def fastest(self) -> float | None:
-        """The shortest time constant 1/|Re p| among the decaying terms (s)."""
+        """The shortest time constant `1/|Re p|` among the decaying terms (s)."""
         rates = [abs(p.real) for p, _, _ in self.terms if p.real < 0]
         return 1 / max(rates) if rates else None
 
@@ -820,7 +820,7 @@ class StepResponse:
         return sorted(set(even + geometric))
 
     def slowest(self) -> float | None:
-        """The longest time constant 1/|Re p| among the decaying terms (s)."""
+        """The longest time constant `1/|Re p|` among the decaying terms (s)."""
         rates = [abs(p.real) for p, _, _ in self.terms if p.real < 0]
         return 1 / min(rates) if rates else None
 

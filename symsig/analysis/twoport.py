@@ -257,7 +257,7 @@ class Terminated:
 
     zin: seen at port 1 with the load on; zout: seen at port 2 with the source zeroed;
     av = V2/V1; avs = V2/VS; ai = I_load/I1 with I_load = −I2 (the current into the load).
-    Power gains need |·|²: `power_gains(s_value)` evaluates them at a frequency.
+    Power gains need `|·|²`: `power_gains(s_value)` evaluates them at a frequency.
     """
 
     network: TwoPort

@@ -150,23 +150,23 @@ def _number(value) -> float:
 class Checker:
     """An expected result prepared once for checking typed answers against it.
 
-    expected: a typed string (read the same safe way), a SymPy expression, a symsig
-        `RationalFunction`, or a number.
-    names: the circuit's symbol names (a Circuit's `symbols()`, or strings): the names answers
-        may use. By default the expected result's own.
-    limits: limits the question allows, as ("ro", "beta", "A", "gmb->0") or a mapping
-        {"ro": oo}: an answer equal in them passes ("equivalent_in_limit"). A device stem
-        means every device's (ro -> ro1, ro2).
-    tolerance, at: accept an answer within this relative error at these nominal values
-        (a mapping name -> number); a number typed for the result is accepted within 1 %
-        (`NUMBER_TOLERANCE`) unless `tolerance` says otherwise.
-    require: form requirements ("factored", "uses ||", "no ro", "uses beta").
-    allow_unknown: accept names outside `names` (as new symbols) instead of an error.
-    relations: compare through DESIGN §2's relations (β = g_m r_π, ...).
-    points, seed: the random points (deterministic for a seed).
-    auto_limits: look for a usual limit (r_o → ∞, β → ∞, A → ∞, g_mb → 0) in which a wrong
-        answer is right, and report it (it passes only if `limits` allows it).
-    diagnose: look for a known mistake in a wrong answer.
+    - expected: a typed string (read the same safe way), a SymPy expression, a symsig
+      `RationalFunction`, or a number.
+    - names: the circuit's symbol names (a Circuit's `symbols()`, or strings): the names answers
+      may use. By default the expected result's own.
+    - limits: limits the question allows, as ("ro", "beta", "A", "gmb->0") or a mapping
+      {"ro": oo}: an answer equal in them passes ("equivalent_in_limit"). A device stem
+      means every device's (ro -> ro1, ro2).
+    - tolerance, at: accept an answer within this relative error at these nominal values
+      (a mapping name -> number); a number typed for the result is accepted within 1 %
+      (`NUMBER_TOLERANCE`) unless `tolerance` says otherwise.
+    - require: form requirements ("factored", "uses ||", "no ro", "uses beta").
+    - allow_unknown: accept names outside `names` (as new symbols) instead of an error.
+    - relations: compare through DESIGN §2's relations (β = g_m r_π, ...).
+    - points, seed: the random points (deterministic for a seed).
+    - auto_limits: look for a usual limit (r_o → ∞, β → ∞, A → ∞, g_mb → 0) in which a wrong
+      answer is right, and report it (it passes only if `limits` allows it).
+    - diagnose: look for a known mistake in a wrong answer.
     """
 
     def __init__(self, expected, *, names=None, limits=(), tolerance: float | None = None,
