@@ -858,7 +858,7 @@ degenerate("gain-zero-E-gain-zero", "t\nV1 a 0 AC 1\nR1 a 0 1k\nE1 o 0 a 0 0\nR2
 degenerate("all-numeric", "t\nV1 a 0 AC 1\nR1 a b 1k\nR2 b 0 3k\n", analyze("V1", "b", "--json"),
            results(gain=R(3, 4), rin=4000, rout=750))
 degenerate("all-numeric-text", "t\nV1 a 0 AC 1\nR1 a b 1k\nR2 b 0 3k\n", analyze("V1", "b"),
-           says(r"^gain v\(b\)/V1 = R2/\(R1 \+ R2\)\n    = 0\.75$"))
+           says(r"^gain v\(b\)/V1 = R2/\(R1 \+ R2\)\n    = 0\.75 V/V$"))
 degenerate("all-numeric-numbers-in", "t\nV1 a 0 AC 1\nR1 a b 1k\nR2 b 0 3k\n",
            analyze("V1", "b", "--numbers-in"), says(r"^gain v\(b\)/V1 = 3/4$"))
 degenerate("irrational-values-cancel", "t\nV1 a 0 AC 1\nR1 a b {sqrt(2)}\nR2 b 0 {sqrt(2)}\n",

@@ -44,7 +44,9 @@ def test_subs_overrides_params(capsys):
     text = capsys.readouterr().out
     assert "gain v(c)/Vs = " in text and "R_in at b (Vs removed) = rpi" in text
     expected = -(1 / 26) / (1 / 100e3 + 1 / 4.7e3 + 1 / 1e6)
-    value = float(text.split("\n")[1].split("=")[1])
+    number, unit = text.split("\n")[1].split("=")[1].split()
+    assert unit == "V/V"
+    value = float(number)
     assert abs(value / expected - 1) < 1e-5
 
 

@@ -56,7 +56,7 @@ def test_the_command_line_reads_includes_beside_the_netlist(tmp_path, monkeypatc
                      "sub/half.inc": "R1 a b 1k\nR2 b 0 1k\n"})
     monkeypatch.chdir(tmp_path)  # not the netlist's folder
     assert main(["analyze", "sub/amp.cir", "--source", "V1", "--output", "b"]) == 0
-    assert "gain v(b)/V1 = R2/(R1 + R2)\n    = 0.5\n" in capsys.readouterr().out
+    assert "gain v(b)/V1 = R2/(R1 + R2)\n    = 0.5 V/V\n" in capsys.readouterr().out
 
 
 def test_standard_input_includes_relative_to_the_working_directory(tmp_path):
@@ -66,7 +66,7 @@ def test_standard_input_includes_relative_to_the_working_directory(tmp_path):
                          capture_output=True, text=True, cwd=tmp_path, timeout=120,
                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
     assert run.returncode == 0, run.stderr
-    assert "gain v(b)/V1 = R2/(R1 + R2)\n    = 0.5\n" in run.stdout
+    assert "gain v(b)/V1 = R2/(R1 + R2)\n    = 0.5 V/V\n" in run.stdout
 
 
 def test_netlist_text_carries_its_folder(tmp_path):

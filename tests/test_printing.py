@@ -16,14 +16,14 @@ from symsig import parse, transfer
 from symsig.engine.rational import RationalFunction, Ring
 from symsig.forms import polyprint
 
-BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
+BENCH = Path(__file__).resolve().parent / "draw_circuits" / "bench"  # copies of ../shared/bench
 
 
 def cascade(n: int) -> str:
     """The bench's n-stage hybrid-π cascade (C_π, C_μ, all values symbolic; output c<n>)."""
     path = BENCH / f"cascade{n}.cir"
     if not path.exists():
-        pytest.skip(f"{path} is not there (the shared benchmark circuits)")
+        pytest.skip(f"{path} is not there (the copies of the benchmark circuits)")
     return path.read_text()
 
 

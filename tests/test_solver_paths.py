@@ -18,7 +18,7 @@ from symsig.engine import solve_for
 from tests.randnumeric import GROUND, Part, _gauss
 from tests.randnumeric import _solve as mna_solve
 
-BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
+BENCH = Path(__file__).resolve().parent / "draw_circuits" / "bench"  # copies of ../shared/bench
 
 
 def _only(order: str):
@@ -53,7 +53,7 @@ CIRCUITS = {  # file, source, output (as the bench files say)
 def bench_text(name: str) -> str:
     path = BENCH / f"{name}.cir"
     if not path.exists():
-        pytest.skip(f"{path} is not there (the shared benchmark circuits)")
+        pytest.skip(f"{path} is not there (the copies of the benchmark circuits)")
     return path.read_text()
 
 

@@ -21,6 +21,7 @@ from ..forms.latex import latex
 from ..forms.polyprint import direct, rational_latex, rational_text
 from ..forms.text import exact_text
 from ..forms.textbook import normal_form, operation_count, textbook
+from ..forms.units import gain_unit
 from .common import (
     Result,
     attempt,
@@ -310,6 +311,9 @@ def _amplifier_results(circuit: Circuit, args: argparse.Namespace, probe: Probe,
         lambda: rout(circuit, args.output, args.load, max_terms=budget),
         (lambda v, eps: estimate_impedance(circuit, probe.plus, v, removed, eps=eps))
         if estimate and probe.kind == "v" and probe.minus == "0" else None))
+    units = {"gain": gain_unit(probe.kind, src.kind), "rin": "Ω", "rout": "Ω"}
+    for r in results:
+        r.unit = units[r.key]
     return results
 
 

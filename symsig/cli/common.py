@@ -118,6 +118,7 @@ class Result:
     estimator: Callable | None = None
     estimate: Estimate | None = None
     too_large: bool = False
+    unit: str = ""  # of its number: V/V, A/A, S, Ω
     _texts: dict = field(default_factory=dict)
 
     def expr(self) -> sympy.Expr:
@@ -212,9 +213,9 @@ def numeric_expr(r: RationalFunction, digits: int | None) -> sympy.Expr:
 
 def number_line(r: Result, values: dict[str, sympy.Expr],
                 shape: sympy.Expr | None = None) -> str | None:
-    """The result with its numbers in, as one line: a number, H(s) with numeric coefficients,
-    or, with symbols left, the numbers put into `shape` (the form shown; the exact result
-    collected in s when no form was shown)."""
+    """The result with its numbers in, as one line: a number (with its unit), H(s) with
+    numeric coefficients, or, with symbols left, the numbers put into `shape` (the form shown;
+    the exact result collected in s when no form was shown)."""
     if r.numeric_why:
         return r.numeric_why
     if r.numeric is None:
@@ -223,7 +224,8 @@ def number_line(r: Result, values: dict[str, sympy.Expr],
         return rational_text(r.numeric)
     value = numeric_expr(r.numeric, 6)
     if value.is_number:
-        return number_text(value)
+        text = number_text(value)
+        return f"{text} {r.unit}" if r.unit and value.is_finite else text
     if shape is None or r.approximation is not None:
         shape = r.expr() if not direct(r.value) else None
     if shape is None:
