@@ -206,3 +206,22 @@ def test_names_give_way_to_numbers_where_the_values_are_special(capsys, tmp_path
     assert sympy.cancel(gain - (r2 / (r1 + r2) - r46 / (r3 + r46))) == 0
     assert out["numeric"]["gain"] == pytest.approx(2 / 3 - (6 / 7) / (3 + 6 / 7), rel=1e-12)
 
+
+def test_netlist_numbers_with_a_symbol_left_print_exactly(capsys, tmp_path):
+    """R1, R2 numbers and the op-amp gain A a symbol: the number line keeps A and writes the
+    netlist's exact numbers, not floats (-100000.0*A/(10000.0*A + 110000.0))."""
+    net = tmp_path / "inv.cir"
+    net.write_text("inverting amplifier\nVin in 0 AC 1\nR1 in n 10k\nR2 n out 100k\n"
+                   "E1 out 0 0 n A\n")
+    assert main(["analyze", str(net), "--source", "Vin",
+                 "--output", "out"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    gain, rin = lines[1].split("= ")[1], lines[3].split("= ")[1]
+    assert "." not in gain + rin
+    a = sympy.Symbol("A")
+    # by hand: v_out = -A v_n and KCL at n give -A R2/(R1(1 + A) + R2); R_in = R1 + R2/(1 + A)
+    hand_gain = -a * 100_000 / (10_000 * (1 + a) + 100_000)
+    hand_rin = 10_000 + sympy.Rational(100_000) / (1 + a)
+    assert sympy.simplify(sympy.sympify(gain, locals={"A": a}) - hand_gain) == 0
+    assert sympy.simplify(sympy.sympify(rin, locals={"A": a}) - hand_rin) == 0
+    assert gain == "-10*A/(A + 11)"

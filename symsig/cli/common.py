@@ -234,10 +234,23 @@ def number_line(r: Result, values: dict[str, sympy.Expr],
     infinite = any(values.get(str(x)) == sympy.oo for x in shape.free_symbols)
     if {str(g) for g in r.numeric.generators} != {"s"} and not infinite:
         # symbols left: the numbers put into the formula's own shape read best
-        floats = {x: sympy.Float(values[str(x)], 6) for x in shape.free_symbols
-                  if str(x) in values and values[str(x)] != sympy.oo}
+        given = {x: values[str(x)] for x in shape.free_symbols
+                 if str(x) in values and values[str(x)] != sympy.oo}
+        if all(isinstance(v, sympy.Rational) for v in given.values()):
+            return _exact_line(shape.xreplace(given), r.numeric)
+        floats = {x: sympy.Float(v, 6) for x, v in given.items()}
         return str(rounded(shape.xreplace(floats), 6))
     return str(value)
+
+
+def _exact_line(in_shape: sympy.Expr, numeric: RationalFunction) -> str:
+    """Exact numbers (the netlist's own, no Q-point) in a formula with symbols left: the
+    formula's shape or the cancelled ratio, whichever is shorter (R1 + R2/(A + 1) with R1 = 10k,
+    R2 = 100k reads 10000 + 100000/(A + 1); -A*R2/(R1*(A + 1) + R2) reads -10*A/(A + 11))."""
+    candidates = [in_shape]
+    if numeric.terms <= 40:
+        candidates.append(numeric.in_s())
+    return min((str(c) for c in candidates), key=lambda t: (len(t), t != str(in_shape)))
 
 
 def relation(beta: str) -> str:
