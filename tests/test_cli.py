@@ -225,3 +225,29 @@ def test_netlist_numbers_with_a_symbol_left_print_exactly(capsys, tmp_path):
     assert sympy.simplify(sympy.sympify(gain, locals={"A": a}) - hand_gain) == 0
     assert sympy.simplify(sympy.sympify(rin, locals={"A": a}) - hand_rin) == 0
     assert gain == "-10*A/(A + 11)"
+
+
+def test_an_approximation_shows_its_own_number_beside_the_exact_one(capsys):
+    """R_out ~ RC under ro -> oo: the line says the exact number (RC || ro) and what RC alone
+    gives, with the difference, so a reader does not take 4.49k for RC's value."""
+    assert main([*ARGS, "--approx", "ro=oo"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    g, r_c, r_l, r_o, r_s = 1 / 26, 4.7e3, 10e3, 100e3, 1e3
+    r_pi = 100 / g
+    par = lambda *rs: 1 / sum(1 / x for x in rs)  # noqa: E731
+    gain_exact = -g * par(r_c, r_l, r_o) * r_pi / (r_s + r_pi)
+    gain_approx = -g * par(r_c, r_l) * r_pi / (r_s + r_pi)
+    gain_line = next(x for x in lines if "exactly" in x)
+    exact, approx = gain_line.split("exactly; the approximation gives ")
+    assert float(exact.split("=")[1].split()[0]) == pytest.approx(gain_exact, rel=1e-5)
+    number, unit, percent = approx.split()[:3]
+    assert unit == "V/V" and float(number) == pytest.approx(gain_approx, rel=1e-5)
+    assert float(percent.strip("(")) == pytest.approx((gain_approx / gain_exact - 1) * 100,
+                                                      rel=1e-2)
+    rout_line = [x for x in lines if "exactly" in x][-1]
+    assert rout_line.split("gives ")[1].startswith("4700 Ω")
+    assert float(rout_line.split("=")[1].split()[0]) == pytest.approx(par(r_c, r_o), rel=1e-5)
+    assert main([*ARGS, "--approx", "ro=oo", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["approximations"]["rout"]["numeric"] == pytest.approx(r_c, rel=1e-12)
+    assert out["approximations"]["gain"]["numeric"] == pytest.approx(gain_approx, rel=1e-9)
