@@ -92,6 +92,12 @@ CASES = [
     ("CB gain (T)", lambda: transfer(ss(CB, model="T", exclude=["ro"]), "c", "Vs"),
      alpha1 * RC / (re1 + Rs)),
     ("CB R_in (T)", lambda: rin(ss(CB, model="T", exclude=["ro"]), "Vs", "e"), re1),
+    # (β + 1)(r_e + R_E) written in α, as the T model has it: 1/(1 - α) = β + 1
+    ("CE+RE R_in (T, no r_o)", lambda: rin(ss(CE_RE_NO_RS, model="T", exclude=["ro"]), "Vs"),
+     (RE + re1) / (1 - alpha1)),
+    ("CE+RE gain (T, no r_o)", lambda: transfer(ss(CE_RE, model="T", exclude=["ro"]), "c",
+                                                "Vs"),
+     -alpha1 * RC / (Rs * (1 - alpha1) + RE + re1)),
     ("CB R_out (r_o)", lambda: rout(parse(CB), "c"),
      par(RC, ro1 + (1 + gm1 * ro1) * par(Rs, rpi1))),
     ("CC gain", lambda: transfer(ss(CC, exclude=["ro"]), "e", "Vs"),
@@ -205,3 +211,11 @@ def test_supplies_and_mos_parameters_print_as_textbooks_write_them(name, tex):
     from symsig.forms.latex import symbol_latex
 
     assert symbol_latex(name) == tex
+
+
+def test_t_model_forms_write_one_minus_alpha():
+    """Textbooks write 1 - α (= 1/(β + 1)), not α - 1 under a minus sign."""
+    form = textbook(rin(ss(CE_RE_NO_RS, model="T", exclude=["ro"]), "Vs"))
+    assert str(form) == "(RE + re1)/(1 - alpha1)"
+    exact = textbook(rin(ss(CE_RE, model="T"), "Vs"))
+    assert "alpha1 - 1" not in str(exact) and "1 - alpha1" in str(exact)

@@ -458,7 +458,7 @@ class _Former:
             sign = 1
             parts = []
             for f, e in factors:
-                if 2 * sum(1 for c in f.coeffs() if c < 0) > len(f):
+                if _mostly_negative(f):
                     f, sign = -f, sign * (-1) ** int(e)
                 parts.append(_pow(self.poly(f), int(e)))
             option = _mul(sign * int(content), *parts)
@@ -507,14 +507,27 @@ def _split(p: Poly, i: int) -> tuple[Poly, Poly]:
     return ctx.from_dict(low), ctx.from_dict(high)
 
 
+def _mostly_negative(f: Poly) -> bool:
+    """Whether -f reads better than f: more negative terms than positive, or as many and a
+    negative constant term (1 - α, not α - 1, as textbooks write the T model's 1 - α)."""
+    negative = sum(1 for c in f.coeffs() if c < 0)
+    if 2 * negative != len(f):
+        return 2 * negative > len(f)
+    return f.to_dict().get((0,) * f.context().nvars(), 0) < 0
+
+
 def _normalised(num: Poly, den: Poly) -> tuple[Poly, Poly]:
-    """num/den in lowest terms with the denominator's leading coefficient positive."""
+    """num/den in lowest terms, signed so that fewer terms are negative (the T model's
+    (R_E + r_e)/(1 - α), not -(R_E + r_e)/(α - 1)); where that ties, with the denominator's
+    leading coefficient positive."""
     if num.is_zero():
         return num, den.context().constant(1)
     g = num.gcd(den)
     if not g.is_one():
         num, den = num // g, den // g
-    if den.leading_coefficient() < 0:
+    negative = sum(1 for c in num.coeffs() if c < 0) + sum(1 for c in den.coeffs() if c < 0)
+    positive = len(num) + len(den) - negative
+    if negative > positive or (negative == positive and den.leading_coefficient() < 0):
         num, den = -num, -den
     return num, den
 
