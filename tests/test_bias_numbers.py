@@ -110,7 +110,7 @@ def test_cli_numbers_from_a_given_collector_current(capsys, monkeypatch):
     assert main(["analyze", "-", "--source", "Vs", "--output", "out", "--input-node", "b",
                  "--load", "RL", "--subs", "IC1=1m"]) == 0
     out = capsys.readouterr().out
-    printed = [float(x) for x in re.findall(r"^\s+= (\S+)$", out, re.M)]
+    printed = [float(x) for x in re.findall(r"^\s+= (\S+) (?:V/V|Ω)$", out, re.M)]
     assert printed == pytest.approx([gain, rb, par(2.2e3, ro)], rel=1e-5, abs=0)  # 6 digits printed
 
 

@@ -249,6 +249,43 @@ def test_zener_in_breakdown_with_a_negative_resistance_load(capsys, tmp_path):
     assert any("breakdown" in w for w in data["warnings"])
 
 
+ZENER_NBV = """Zener whose breakdown has its own emission coefficient
+VS vs 0 DC 12 AC 1
+RS vs z 1k
+D1 0 z DZ
+.model DZ d (BV=5.1 IBV=1m N=1.5 NBV=2)
+"""
+
+
+def _op_json(capsys, tmp_path, netlist: str, *args: str) -> dict:
+    code, out, err = run(capsys, tmp_path, netlist, "op", *args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_zener_resistance_uses_the_breakdown_emission_coefficient(capsys, tmp_path):
+    """SPICE's breakdown current is I_BV·exp(-(V + BV)/(NBV·V_T)): r_z = NBV·V_T/I_Z, in the
+    formula as in its number (N is the forward law's); the forward drop is not assumed."""
+    data = _op_json(capsys, tmp_path, ZENER_NBV)
+    d1 = data["devices"]["D1"]
+    assert d1["region"] == "breakdown"
+    rz = sympy.sympify(d1["small_signal"]["rz1"], locals={"VT": P("VT"), "nbv1": P("nbv1")})
+    assert sympy.simplify(rz - P("nbv1") * P("VT") / sympy.Rational(69, 10000)) == 0
+    vt = 1.380649e-23 * 300.15 / 1.602176634e-19
+    assert float(d1["numeric"]["rz1"]) == pytest.approx(2 * vt / 6.9e-3, rel=1e-12)
+    assert not any(a.startswith("VD1") for a in data["assumed"])
+
+
+@pytest.mark.ngspice
+def test_zener_resistance_with_nbv_agrees_with_ngspice(capsys, tmp_path, ngspice):
+    """ngspice's own .op: its r_z at its current is NBV·V_T/|I_D|, as the exponential route's."""
+    for bias in ("ngspice", "exponential"):
+        d1 = _op_json(capsys, tmp_path, ZENER_NBV, "--bias", bias)["devices"]["D1"]
+        vt = 1.380649e-23 * 300.15 / 1.602176634e-19
+        current = -float(d1["numeric"]["ID1"])
+        assert float(d1["numeric"]["rz1"]) == pytest.approx(2 * vt / current, rel=2e-3), bias
+
+
 def rz_parallel(rn: float, rz: float) -> float:
     return 1 / (1 / 1000 + 1 / rz - 1 / rn)
 

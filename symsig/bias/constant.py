@@ -23,7 +23,14 @@ from dataclasses import dataclass, field, replace
 import sympy
 
 from ..analysis.linear import measure, param_values
-from ..circuit.netlist import VOLTAGE_KINDS, Circuit, Element, _Sets, conducting_pairs
+from ..circuit.netlist import (
+    VOLTAGE_KINDS,
+    Circuit,
+    Element,
+    _Sets,
+    conducting_pairs,
+    symbol_suffix,
+)
 from ..circuit.values import symbol
 from ..errors import AnalysisError, SymsigError
 from .capacitance import capacitances
@@ -86,8 +93,21 @@ def constant_drop(circuit: Circuit, given: Mapping[str, object]) -> OperatingPoi
                                   assumed_region))
     conducting = any(d.type in ("npn", "pnp", "d") and d.region in (
         "active", "saturation", "forward", "breakdown") for d in devices)
-    used = [a for a in assumed if conducting or not a.startswith("VT ")]
+    used = [a for a in assumed if (conducting or not a.startswith("VT "))
+            and not _drop_unused(a, devices)]
     return OperatingPoint("constant-vbe", devices, used)
+
+
+def _drop_unused(assumption: str, devices: list[DeviceBias]) -> bool:
+    """Whether an assumed junction drop ("VD1 = 0.7 V") belongs to a device that is not
+    conducting forward (a Zener in breakdown, a cut-off BJT), so the drop was never used."""
+    name = assumption.split(" ", 1)[0]
+    for d in devices:
+        own = symbol_suffix(d.name)
+        stems = ("VD",) if d.type == "d" else ("VBE", "VEB") if d.type in ("npn", "pnp") else ()
+        if name in {stem + own for stem in stems}:
+            return d.region not in ("forward", "active", "saturation")
+    return False
 
 
 _BIAS_KEYS = frozenset({"IB", "IC", "ID", "VBE", "VEB", "VCE", "VEC", "VGS", "VSG", "VDS", "VSD",
@@ -606,7 +626,9 @@ def _formulas(dc: Circuit, states: Mapping[str, str]) -> dict[str, tuple[dict, d
             elif state == "breakdown":
                 i_z = value(f"i({lin.junction[d.name][0]})")
                 bias = {"ID": -i_z, "VD": -_breakdown_voltage(dc, d)} if i_z is not None else {}
-                small = {str(sym("rz")): sym("n") * VT / i_z} if bias else {}
+                # SPICE's breakdown law has its own emission coefficient, NBV (N by default)
+                slope = sym("nbv") if "nbv" in card.params else sym("n")
+                small = {str(sym("rz")): slope * VT / i_z} if bias else {}
             else:
                 vd = value(f"v({a},{k})")
                 bias = {"ID": sympy.Integer(0)} | ({"VD": vd} if vd is not None else {})

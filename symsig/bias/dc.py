@@ -23,7 +23,7 @@ _CARD_SYMBOLS = {
     "pnp": {"beta": "beta", "va": "VA", "vbe": "VEB", "is": "IS", "rx": "rx", "n": "n"},
     "nmos": {"kp": "kp", "vth": "Vth", "lambda": "lambda", "w": "W", "l": "L", "chi": "chi"},
     "pmos": {"kp": "kp", "vth": "Vth", "lambda": "lambda", "w": "W", "l": "L", "chi": "chi"},
-    "d": {"is": "IS", "n": "n", "vd": "VD"},
+    "d": {"is": "IS", "n": "n", "nbv": "nbv", "vd": "VD"},
 }
 
 
