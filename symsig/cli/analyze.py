@@ -28,6 +28,7 @@ from .common import (
     attempt,
     bias_option,
     device_options,
+    driving_source,
     json_value,
     lower_first,
     model_options,
@@ -77,15 +78,7 @@ def run(args: argparse.Namespace) -> int:
     options = device_options(args)
     with option("--output", args.output):
         probe = Probe.parse(args.output)
-    source = original.find(args.source)
-    if source is None:
-        raise SymsigError(f"--source {args.source}: no element named {args.source!r} in the "
-                          "circuit")
-    if source.kind not in "VI":
-        raise SymsigError(f"--source {args.source}: {source.name} is a {source.what}, not an "
-                          "independent source (V or I)")
-    if args.load is not None and original.find(args.load) is None:
-        raise SymsigError(f"--load {args.load}: no element named {args.load!r} in the circuit")
+    driving_source(original, args.source, args.load)
 
     # numeric R, C and L values are written as their elements' names (RC = 4.7k becomes RC),
     # so a formula reads as a textbook's; the numbers go in at the end

@@ -175,6 +175,20 @@ class Result:
                                 "vanish (0/0)")
 
 
+def driving_source(circuit: Circuit, source: str, load: str | None = None):
+    """The element --source names, checked to be an independent V or I source of the circuit
+    (and --load, when given, to name an element of it): one message for every command."""
+    element = circuit.find(source)
+    if element is None:
+        raise SymsigError(f"--source {source}: no element named {source!r} in the circuit")
+    if element.kind not in "VI":
+        raise SymsigError(f"--source {source}: {element.name} is a {element.what}, not an "
+                          "independent source (V or I)")
+    if load is not None and circuit.find(load) is None:
+        raise SymsigError(f"--load {load}: no element named {load!r} in the circuit")
+    return element
+
+
 def attempt(key: str, label: str, tex: str, compute: Callable[[], RationalFunction],
             estimator: Callable | None = None) -> Result:
     """The result of compute(); with an `estimator`, a result past the solver's budget is

@@ -9,7 +9,15 @@ from ..analysis.linear import Probe
 from ..circuit.netlist import parse
 from ..errors import SymsigError
 from ..forms.derive import derivation, named_values
-from .common import bias_option, device_options, model_options, option, parse_subs, read_netlist
+from .common import (
+    bias_option,
+    device_options,
+    driving_source,
+    model_options,
+    option,
+    parse_subs,
+    read_netlist,
+)
 from .helptext import parser_text
 
 
@@ -39,15 +47,7 @@ def run(args: argparse.Namespace) -> int:
     options = device_options(args)
     with option("--output", args.output):
         Probe.parse(args.output)
-    source = circuit.find(args.source)
-    if source is None:
-        raise SymsigError(f"--source {args.source}: no element named {args.source!r} in the "
-                          "circuit")
-    if source.kind not in "VI":
-        raise SymsigError(f"--source {args.source}: {source.name} is a {source.what}, not an "
-                          "independent source (V or I)")
-    if args.load is not None and circuit.find(args.load) is None:
-        raise SymsigError(f"--load {args.load}: no element named {args.load!r} in the circuit")
+    driving_source(circuit, args.source, args.load)
     document = derivation(circuit, args.source, args.output, input_node=args.input_node,
                           load=args.load, options=options, values=subs, bias=args.bias,
                           capacitors=args.caps, symbolic=not args.numbers_in, title=args.title)

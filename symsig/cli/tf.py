@@ -51,6 +51,7 @@ from ..forms.units import eng, gain_unit
 from .common import (
     bias_option,
     device_options,
+    driving_source,
     lower_first,
     model_options,
     option,
@@ -150,12 +151,7 @@ def run(args: argparse.Namespace) -> int:
         raise SymsigError(f"--range {args.range}: two frequencies, lowest first, e.g. 10,1g")
     probe = None
     if args.source is not None:
-        source = original.find(args.source)
-        if source is None:
-            raise SymsigError(f"--source {args.source}: no element named {args.source!r}")
-        if source.kind not in "VI":
-            raise SymsigError(f"--source {args.source}: {source.name} is a {source.what}, not "
-                              "an independent source (V or I)")
+        driving_source(original, args.source)
         with option("--output", args.output):
             probe = Probe.parse(args.output)
 
