@@ -251,3 +251,17 @@ def test_an_approximation_shows_its_own_number_beside_the_exact_one(capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["approximations"]["rout"]["numeric"] == pytest.approx(r_c, rel=1e-12)
     assert out["approximations"]["gain"]["numeric"] == pytest.approx(gain_approx, rel=1e-9)
+
+
+def test_what_reading_skipped_is_said_on_standard_error(capsys, tmp_path):
+    """A .tran card and a .control block are skipped (symsig derives its own results), and
+    the command says so instead of dropping them silently."""
+    net = tmp_path / "notes.cir"
+    net.write_text("divider\nV1 a 0 AC 1\nR1 a b 1k\nR2 b 0 1k\n.tran 1n 1u\n.control\nrun\n"
+                   ".endc\n")
+    assert main(["analyze", str(net), "--source", "V1", "--output", "b"]) == 0
+    out = capsys.readouterr()
+    assert "gain v(b)/V1 = R2/(R1 + R2)" in out.out
+    notes = out.err.splitlines()
+    assert notes[0].startswith("note: line 5: .tran ignored")
+    assert notes[1].startswith("note: line 6: .control ... .endc block ignored")

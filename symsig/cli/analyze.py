@@ -11,7 +11,7 @@ import sympy
 
 from ..analysis.linear import Probe, driven_node, rin, rout, transfer
 from ..bias import Numbers, numbers_at_the_end
-from ..circuit.netlist import Circuit, parse
+from ..circuit.netlist import Circuit
 from ..devices import OFF_REGIONS
 from ..devices.ac import small_signal
 from ..engine.rational import Undefined
@@ -38,7 +38,7 @@ from .common import (
     option,
     output_format,
     parse_subs,
-    read_netlist,
+    read_circuit,
     readable,
     relation,
     show,
@@ -74,7 +74,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    original = parse(read_netlist(args.file))
+    original = read_circuit(args.file)
     options = device_options(args)
     with option("--output", args.output):
         probe = Probe.parse(args.output)

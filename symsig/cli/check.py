@@ -13,7 +13,7 @@ from ..bias import numbers_at_the_end
 from ..bias.numbers import device_symbols
 from ..check import Checker
 from ..check.world import pretty
-from ..circuit.netlist import Circuit, parse
+from ..circuit.netlist import Circuit
 from ..devices.ac import small_signal
 from ..errors import NotDefined, SymsigError
 from ..forms.latex import latex
@@ -25,7 +25,7 @@ from .common import (
     model_options,
     option,
     parse_subs,
-    read_netlist,
+    read_circuit,
     relation,
     wants_numbers,
 )
@@ -71,7 +71,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    original = parse(read_netlist(args.file))
+    original = read_circuit(args.file)
     subs = parse_subs(args.subs, original)
     kind, label = _quantity(args)
     circuit = _linear(original, args, kind)

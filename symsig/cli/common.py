@@ -33,6 +33,17 @@ if TYPE_CHECKING:  # numpy is imported only where an estimate is made
     from ..analysis.nominal import Estimate
 
 
+def read_circuit(path: str, **options) -> Circuit:
+    """The netlist at `path` parsed; what reading it skipped (a .tran line, a .control block)
+    is said on standard error, one note a line, so nothing is dropped silently."""
+    from ..circuit.netlist import parse
+
+    circuit = parse(read_netlist(path), **options)
+    for note in circuit.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return circuit
+
+
 def read_netlist(path: str) -> str:
     """The netlist's text (UTF-8), knowing its folder: its `.include` and `.lib` files are
     read relative to it (standard input: relative to the working directory)."""

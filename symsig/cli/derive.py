@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from ..analysis.linear import Probe
-from ..circuit.netlist import parse
 from ..errors import SymsigError
 from ..forms.derive import derivation, named_values
 from .common import (
@@ -16,7 +15,7 @@ from .common import (
     model_options,
     option,
     parse_subs,
-    read_netlist,
+    read_circuit,
 )
 from .helptext import parser_text
 
@@ -41,7 +40,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    circuit = parse(read_netlist(args.file))
+    circuit = read_circuit(args.file)
     # element values written as symbols (RL = 10k becomes R_L) take --subs too
     subs = parse_subs(args.subs, named_values(circuit, not args.numbers_in)[0])
     options = device_options(args)

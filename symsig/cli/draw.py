@@ -6,9 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..circuit.netlist import parse
 from ..errors import SymsigError
-from .common import device_options, model_options, read_netlist
+from .common import device_options, model_options, read_circuit
 from .helptext import parser_text
 
 
@@ -29,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     matplotlib.use("Agg")  # a command draws into files, never a window
     from ..draw.schematic import SUFFIXES, draw, image, save
 
-    circuit = parse(read_netlist(args.file))
+    circuit = read_circuit(args.file)
     options = device_options(args)
     target = args.output
     if target is not None and not target.lower().endswith(SUFFIXES):

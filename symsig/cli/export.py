@@ -7,10 +7,16 @@ import argparse
 import sys
 
 from ..bias import numbers_at_the_end
-from ..circuit.netlist import parse
 from ..devices.ac import small_signal
 from ..errors import SymsigError
-from .common import bias_option, device_options, model_options, option, parse_subs, read_netlist
+from .common import (
+    bias_option,
+    device_options,
+    model_options,
+    option,
+    parse_subs,
+    read_circuit,
+)
 from .helptext import parser_text
 
 
@@ -34,7 +40,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    circuit = parse(read_netlist(args.file))
+    circuit = read_circuit(args.file)
     subs = parse_subs(args.subs, circuit)
     analysis = args.analysis or [".ac dec 10 1 1g" if args.small_signal else ".op"]
     analysis = [] if [a.lower() for a in analysis] == ["none"] else analysis

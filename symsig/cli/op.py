@@ -11,11 +11,11 @@ import sympy
 
 from ..bias import METHODS, operating_point
 from ..bias.dc import card_values
-from ..circuit.netlist import Circuit, parse
+from ..circuit.netlist import Circuit
 from ..devices import MODEL_NAMES, h_parameter_values, h_relations
 from ..forms.text import exact_text
 from ..forms.units import eng, unit_of
-from .common import bias_option, parse_subs, read_netlist
+from .common import bias_option, parse_subs, read_circuit
 from .helptext import parser_text
 
 
@@ -34,7 +34,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    circuit = parse(read_netlist(args.file))
+    circuit = read_circuit(args.file)
     subs = parse_subs(args.subs, circuit)
     op = operating_point(circuit, args.bias, subs)
     report = []

@@ -38,7 +38,7 @@ from ..analysis.frequency import (
 )
 from ..analysis.linear import Probe, transfer
 from ..bias import Numbers, numbers_at_the_end
-from ..circuit.netlist import Circuit, parse
+from ..circuit.netlist import Circuit
 from ..circuit.values import parse_value
 from ..devices import OFF_REGIONS
 from ..devices.ac import small_signal
@@ -57,7 +57,7 @@ from .common import (
     option,
     output_format,
     parse_subs,
-    read_netlist,
+    read_circuit,
     readable,
     relation,
     show,
@@ -127,7 +127,7 @@ class Report:
 
 
 def run(args: argparse.Namespace) -> int:
-    original = parse(read_netlist(args.file))
+    original = read_circuit(args.file)
     subs = parse_subs(args.subs, original)
     options = device_options(args)
     if (args.source is None) != (args.output is None):

@@ -10,7 +10,7 @@ import sympy
 
 from ..analysis.twoport import KINDS, two_port
 from ..bias import numbers_at_the_end
-from ..circuit.netlist import Circuit, parse
+from ..circuit.netlist import Circuit
 from ..circuit.values import parse_value
 from ..devices import OFF_REGIONS
 from ..devices.ac import small_signal
@@ -26,7 +26,7 @@ from .common import (
     option,
     output_format,
     parse_subs,
-    read_netlist,
+    read_circuit,
     readable,
     relation,
     wants_numbers,
@@ -51,7 +51,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    original = parse(read_netlist(args.file), check_floating=False)  # ports give the ground
+    original = read_circuit(args.file, check_floating=False)  # ports give the ground
     subs = parse_subs(args.subs, original)
     with option("--z0", args.z0):
         z0 = parse_value(args.z0)
