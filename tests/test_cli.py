@@ -265,3 +265,31 @@ def test_what_reading_skipped_is_said_on_standard_error(capsys, tmp_path):
     notes = out.err.splitlines()
     assert notes[0].startswith("note: line 5: .tran ignored")
     assert notes[1].startswith("note: line 6: .control ... .endc block ignored")
+
+
+CS_NUMBERS = """NMOS common-source amplifier with source degeneration
+VDD vdd 0 DC 5
+Vin in 0 DC 1.2 AC 1
+RD vdd out 10k
+RS s 0 1k
+M1 out in s 0 NM W=10u L=1u
+.model NM NMOS (VTO=0.7 KP=200u LAMBDA=0.02)
+"""
+
+
+def test_check_reads_answers_in_element_names_on_a_numeric_netlist(capsys, tmp_path):
+    """RD = 10k in the netlist, and the student writes RD: the answer is compared in names
+    (the netlist's numbers come back for the comparison at its values)."""
+    net = tmp_path / "cs.cir"
+    net.write_text(CS_NUMBERS)
+    # Razavi's degenerated CS stage with body effect and r_o, by hand
+    book = "-gm1*ro1*RD/(RD + ro1 + RS*(1 + (gm1 + gmb1)*ro1))"
+    assert main(["check", str(net), "--quantity", "gain", "--source", "Vin", "--output", "out",
+                 "--answer", book, "--answer", "-gm1*RD/(1 + gm1*RS)", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["label"] == "gain v(out)/Vin"
+    assert {"RD", "RS"} <= set(out["symbols"])
+    exact, short = out["answers"]
+    assert exact["verdict"] == "equivalent" and exact["passed"]
+    assert short["verdict"] == "equivalent_in_limit" and not short["passed"]
+    assert any("r_o1" in a for a in short["assumptions"])

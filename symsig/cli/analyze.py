@@ -44,6 +44,7 @@ from .common import (
     show,
     wants_numbers,
     with_beta_values,
+    with_element_values,
 )
 from .helptext import parser_text
 
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     # so a formula reads as a textbook's; the numbers go in at the end
     named, taken = named_values(original, not args.numbers_in)
     subs = parse_subs(args.subs, named)
-    plain = _put_values(original, {k: v for k, v in subs.items() if k in taken})
+    plain = with_element_values(original, {k: v for k, v in subs.items() if k in taken})
     results, numbers = _solve(plain, {k: v for k, v in subs.items() if k not in taken}, args,
                               options, probe)
     if 0 < len(taken) <= NAMED_ELEMENTS and numbers is not None:
@@ -141,16 +142,6 @@ NAMED_ELEMENTS = 40
 #: ... and no entry of their elimination may pass this many terms (a readable result has a
 #: few dozen; the intermediate minors a few thousand at most).
 NAMED_BUDGET = 20_000
-
-
-def _put_values(circuit: Circuit, values: dict[str, sympy.Expr]) -> Circuit:
-    """`circuit` with the elements named in `values` given those values (--subs RC=2.2k on a
-    netlist that says RC ... 4.7k)."""
-    if not values:
-        return circuit
-    elements = tuple(replace(e, value=values[e.name]) if e.name in values else e
-                     for e in circuit.elements)
-    return replace(circuit, elements=elements)
 
 
 def _names_read_well(args: argparse.Namespace, named: list[Result], plain: list[Result]

@@ -7,6 +7,8 @@ import argparse
 import json
 import re
 
+import sympy
+
 from ..analysis.linear import Probe, rin, rout, transfer
 from ..analysis.twoport import two_port
 from ..bias import numbers_at_the_end
@@ -16,6 +18,7 @@ from ..check.world import pretty
 from ..circuit.netlist import Circuit
 from ..devices.ac import small_signal
 from ..errors import NotDefined, SymsigError
+from ..forms.derive import named_values
 from ..forms.latex import latex
 from ..forms.text import exact_text
 from ..forms.textbook import textbook
@@ -28,6 +31,7 @@ from .common import (
     read_circuit,
     relation,
     wants_numbers,
+    with_element_values,
 )
 from .helptext import parser_text
 
@@ -72,9 +76,14 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     original = read_circuit(args.file)
-    subs = parse_subs(args.subs, original)
+    # numeric R, C and L values are their elements' names (RD = 10k is RD), as in analyze, so
+    # that an answer written the way a student writes it (-gm1*RD/(1 + gm1*RS)) can be read;
+    # the numbers come back for the comparison at the netlist's values
+    named, taken = named_values(original, True)
+    subs = parse_subs(args.subs, named)
+    plain = with_element_values(original, {k: v for k, v in subs.items() if k in taken})
     kind, label = _quantity(args)
-    circuit = _linear(original, args, kind)
+    circuit = _linear(named, args, kind)
     expected = _expected(circuit, args, kind)
     names = {str(x) for x in circuit.symbols()} | device_symbols(original) | set(original.params)
     at = None
@@ -82,8 +91,10 @@ def run(args: argparse.Namespace) -> int:
         need = {str(x) for x in getattr(expected, "free_symbols", ())} or None
         if hasattr(expected, "generators"):
             need = {str(g) for g in expected.generators}
-        numbers = numbers_at_the_end(original, subs, args.bias, need)
-        at = numbers.values
+        rest = {k: v for k, v in subs.items() if k not in taken}
+        numbers = numbers_at_the_end(plain, rest, args.bias,
+                                     need - set(taken) if need is not None else None)
+        at = {**numbers.values, **taken, **subs}
     with option("--limit/--tolerance/--require"):
         checker = Checker(expected, names=names, limits=_words(args.limit),
                           tolerance=args.tolerance, at=at, require=_words(args.require),
@@ -107,7 +118,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"{label} = {_form(expected, expr)}")
     for text, r in results:
         print(f"answer: {text}")
-        print(f"  read as: {r.answer.display if not r.answer.infinite else 'oo'}")
+        read = sympy.sstr(r.answer.display, full_prec=False) if not r.answer.infinite else "oo"
+        print(f"  read as: {read}")  # 4.29 as typed, not 4.29000000000000
         print(f"  verdict: {r.verdict.replace('_', ' ')}"
               f"{' (passes)' if r.passed else ''}: {'; '.join(r.reasons)}")
         if r.nominal:
@@ -142,11 +154,15 @@ def _quantity(args: argparse.Namespace) -> tuple[str, str]:
         raise SymsigError(f"--quantity {q} needs --source")
     if kind in ("gain", "H", "rout") and not args.output:
         raise SymsigError(f"--quantity {q} needs --output")
-    labels = {"gain": f"gain {args.output}/{args.source}",
-              "H": f"H(s) = {args.output}/{args.source}",
+    output = args.output
+    if output:
+        with option("--output", output):
+            output = str(Probe.parse(output))  # out -> v(out), as analyze writes it
+    labels = {"gain": f"gain {output}/{args.source}",
+              "H": f"H(s) = {output}/{args.source}",
               "rin": f"R_in ({args.source} removed)",
-              "rout": f"R_out at {args.output}" + (f" ({args.load} removed)" if args.load
-                                                   else "")}
+              "rout": f"R_out at {output}" + (f" ({args.load} removed)" if args.load
+                                              else "")}
     return kind, labels.get(kind, f"{pretty(kind) if kind in _ABCD else kind}")
 
 

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import sympy
@@ -31,6 +31,16 @@ from ..forms.textbook import normal_form, textbook
 
 if TYPE_CHECKING:  # numpy is imported only where an estimate is made
     from ..analysis.nominal import Estimate
+
+
+def with_element_values(circuit: Circuit, values: dict[str, sympy.Expr]) -> Circuit:
+    """`circuit` with the elements named in `values` given those values (--subs RC=2.2k on a
+    netlist that says RC ... 4.7k)."""
+    if not values:
+        return circuit
+    elements = tuple(replace(e, value=values[e.name]) if e.name in values else e
+                     for e in circuit.elements)
+    return replace(circuit, elements=elements)
 
 
 def read_circuit(path: str, **options) -> Circuit:
