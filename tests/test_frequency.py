@@ -640,5 +640,27 @@ def test_tf_of_op_amp_integrator_and_differentiator(tmp_path, capsys):
     diff.write_text("differentiator\nVs in 0 AC 1\nC1 in n 1u\nR1 n out 1k\nO1 out 0 n\n")
     code, out, err = run_cli(capsys, "tf", str(diff), "--source", "Vs", "--output", "out",
                              "--step", str(tmp_path / "s.png"))
-    assert "H(s) = v(out)/Vs = K·s\n  K = -0.001" in out  # -RC = -1 ms
+    # written in the element names, with the number: -R1·C1 = -1 ms
+    assert "H(s) = v(out)/Vs = K·s\n  K = -C1*R1  = -0.001 V/V·s" in out
     assert code == 2 and "impulses" in err and "Traceback" not in err
+
+
+def test_tf_writes_numeric_elements_as_their_names(tmp_path, capsys):
+    """A netlist with numbers: H(s) of the RC high-pass reads K = C1·R1, b1 = C1(R1 + Rs) (by
+    hand: v_a/v_s = sC1R1/(1 + sC1(Rs + R1))), the numbers beside; --numbers-in keeps them
+    in; an 8-section ladder whose H(s) in names has ~1600 terms keeps its numbers (Elmore:
+    b1 = R·C·(1 + 2 + ... + 8) = 36 µs)."""
+    hp = tmp_path / "hp.cir"
+    hp.write_text("high-pass\nVs s 0 AC 1\nRs s x 1k\nC1 x a 1u\nR1 a 0 10k\n")
+    code, out, _ = run_cli(capsys, "tf", str(hp), "--source", "Vs", "--output", "a")
+    assert code == 0
+    assert "  K = C1*R1  = 0.01 V/V·s\n  b1 = C1*(R1 + Rs)  = 11 ms\n" in out
+    assert "  C1       R1 + Rs   11 kΩ  11 ms" in out
+    code, out, _ = run_cli(capsys, "tf", str(hp), "--source", "Vs", "--output", "a",
+                           "--numbers-in")
+    assert "  K = 0.01 V/V·s\n  b1 = 11 ms\n" in out
+    ladder = tmp_path / "ladder.cir"
+    ladder.write_text("ladder\nVs n0 0 AC 1\n" + "".join(
+        f"R{i} n{i - 1} n{i} 1k\nC{i} n{i} 0 1n\n" for i in range(1, 9)))
+    code, out, _ = run_cli(capsys, "tf", str(ladder), "--source", "Vs", "--output", "n8")
+    assert code == 0 and "  K = 1 V/V\n  b1 = 36 µs\n" in out

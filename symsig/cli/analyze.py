@@ -24,6 +24,8 @@ from ..forms.text import exact_text
 from ..forms.textbook import normal_form, operation_count, textbook
 from ..forms.units import gain_unit
 from .common import (
+    NAMED_BUDGET,
+    NAMED_ELEMENTS,
     Result,
     attempt,
     bias_option,
@@ -134,14 +136,6 @@ def _solve(base: Circuit, subs: dict, args: argparse.Namespace, options, probe: 
         for r in results:
             r.put_numbers(numbers.values)
     return results, numbers
-
-
-#: Numeric values are written as names in circuits with at most this many of them (a textbook
-#: circuit has a dozen; a 2000-element ladder's formula in names would never finish).
-NAMED_ELEMENTS = 40
-#: ... and no entry of their elimination may pass this many terms (a readable result has a
-#: few dozen; the intermediate minors a few thousand at most).
-NAMED_BUDGET = 20_000
 
 
 def _names_read_well(args: argparse.Namespace, named: list[Result], plain: list[Result]

@@ -33,6 +33,14 @@ if TYPE_CHECKING:  # numpy is imported only where an estimate is made
     from ..analysis.nominal import Estimate
 
 
+#: Numeric values are written as names in circuits with at most this many of them (a textbook
+#: circuit has a dozen; a 2000-element ladder's formula in names would never finish).
+NAMED_ELEMENTS = 40
+#: ... and no entry of their elimination may pass this many terms (a readable result has a
+#: few dozen; the intermediate minors a few thousand at most).
+NAMED_BUDGET = 20_000
+
+
 def with_element_values(circuit: Circuit, values: dict[str, sympy.Expr]) -> Circuit:
     """`circuit` with the elements named in `values` given those values (--subs RC=2.2k on a
     netlist that says RC ... 4.7k)."""

@@ -43,12 +43,16 @@ from ..circuit.values import parse_value
 from ..devices import OFF_REGIONS
 from ..devices.ac import small_signal
 from ..engine.rational import RationalFunction, Undefined
+from ..engine.solve import ResultTooLarge
 from ..errors import AnalysisError, NotDefined, SymsigError
+from ..forms.derive import named_values
 from ..forms.latex import latex
 from ..forms.text import exact_text
 from ..forms.textbook import normal_form, operation_count, textbook
 from ..forms.units import eng, gain_unit
 from .common import (
+    NAMED_BUDGET,
+    NAMED_ELEMENTS,
     bias_option,
     device_options,
     driving_source,
@@ -62,6 +66,7 @@ from .common import (
     relation,
     show,
     wants_numbers,
+    with_element_values,
 )
 from .helptext import parser_text
 
@@ -100,6 +105,10 @@ def register(sub) -> None:
                                                    "around the poles and zeros)")
     p.add_argument("--exact", action="store_true",
                    help="write every coefficient out, however long")
+    p.add_argument("--numbers-in", action="store_true",
+                   help="keep numeric R, C and L values as numbers in H(s) instead of writing "
+                        "each as its element's name (C1 = 10u as C1, numbers at the end); done "
+                        "anyway where H(s) in names would be too long to read")
     output_format(p)
     p.set_defaults(run=run)
 
@@ -126,9 +135,34 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
 
+#: H(s) in element names (C1, not 10u) is kept up to this many terms; past it (or past
+#: NAMED_ELEMENTS numeric elements, or NAMED_BUDGET in the solver) the numbers stay in.
+NAMED_TERMS = 400
+
+
 def run(args: argparse.Namespace) -> int:
     original = read_circuit(args.file)
-    subs = parse_subs(args.subs, original)
+    named, taken = named_values(original, not args.numbers_in)
+    if len(taken) > NAMED_ELEMENTS:
+        named, taken = original, {}
+    subs = parse_subs(args.subs, named)
+    try:
+        return _run(args, original, named, taken, subs)
+    except _NumbersIn:
+        return _run(args, original, original, {}, subs)
+
+
+class _NumbersIn(Exception):
+    """H(s) in element names would be too long, or 0/0 at exactly these values: the numbers
+    go in instead."""
+
+
+def _run(args: argparse.Namespace, original: Circuit, named: Circuit,
+         taken: dict[str, sympy.Expr], subs: dict) -> int:
+    """`original` read, H(s) derived on `named` (original, or with its numeric R, C and L
+    values written as names: `taken`), the numbers put in at the end."""
+    plain = with_element_values(original, {k: v for k, v in subs.items() if k in taken})
+    rest = {k: v for k, v in subs.items() if k not in taken}
     options = device_options(args)
     if (args.source is None) != (args.output is None):
         missing = "--source" if args.source is None else "--output"
@@ -168,17 +202,24 @@ def run(args: argparse.Namespace) -> int:
     def derive(regions: dict[str, str] | None) -> None:
         if probe is None:
             return
-        full = small_signal(original, options, capacitors=args.caps, keep=report_high(),
+        full = small_signal(named, options, capacitors=args.caps, keep=report_high(),
                             sources=[args.source], regions=regions)
         _check_output(full, args, probe)
-        report.h = transfer(full, args.output, args.source)
+        try:
+            report.h = transfer(full, args.output, args.source,
+                                max_terms=NAMED_BUDGET if taken else None)
+        except ResultTooLarge:
+            raise _NumbersIn from None
+        if taken and report.h.terms > NAMED_TERMS and not args.exact:
+            raise _NumbersIn
         report.label = f"{probe}/{full.element(args.source).name}"
         report.unit = gain_unit(probe.kind, full.element(args.source).kind)
-        report.split = bands(full, original, high, low)
+        # the netlist's small capacitors (values now names) stay in the high band
+        report.split = bands(full, original, report_high(), low)
 
     derive(None)
     if args.ft is not None:
-        report.transitions = _transitions(original, options, args.ft)
+        report.transitions = _transitions(plain, options, args.ft)
     if wants_numbers(original, subs):
         need = {str(x) for x in original.symbols()}
         if report.h is not None:
@@ -187,12 +228,18 @@ def run(args: argparse.Namespace) -> int:
                      e.value.free_symbols}
         for tr in report.transitions:
             need |= {str(g) for g in tr.current_gain.generators}
-        report.numbers = numbers_at_the_end(original, subs, args.bias, need)
+        report.numbers = numbers_at_the_end(plain, rest, args.bias, need - set(taken))
         regions = {k: v for k, v in report.numbers.regions.items()
                    if v in OFF_REGIONS or v == "breakdown"}
         if regions:
             derive(regions)
-        report.values = dict(report.numbers.values)
+        report.values = {**report.numbers.values, **taken, **subs}
+        if taken and report.h is not None:
+            try:  # exactly these values may make H(s) in names 0/0 (a balanced bridge)
+                report.h.substitute({k: v for k, v in report.values.items()
+                                     if k in {str(g) for g in report.h.generators}})
+            except Undefined:
+                raise _NumbersIn from None
     if report.h is not None:
         _views(report, args, probe)
         if args.miller is not None:
@@ -493,6 +540,10 @@ CELL = 72
 
 
 def _cell(text: str) -> str:
+    """A formula for a table cell: "(long: --exact)" where it is too long for one (or was
+    left out as too long to read), never an empty cell that looks like a missing value."""
+    if not text:
+        return "(long: --exact)"
     return text if len(text) <= CELL else "(long: --json)"
 
 
