@@ -201,7 +201,7 @@ class Checker:
         # a circuit names h_fe1 … for every BJT (for --model h); a typed h_fe is that symbol
         # only where the result is in h-parameters, and β otherwise
         given = {n for n in (given or set()) if n in own or not _h_parameter(n)}
-        self.vocab = Vocabulary(given | own, allow_unknown, relations)
+        self.vocab = Vocabulary(given | own, allow_unknown, relations, first=own)
         self.size, self.seed = points, seed
         self.auto_limits, self.diagnose = auto_limits, diagnose
         self.tolerance = tolerance

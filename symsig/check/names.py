@@ -168,8 +168,9 @@ class Vocabulary:
     """
 
     def __init__(self, names: Iterable[str], allow_unknown: bool = False,
-                 relations: bool = True):
+                 relations: bool = True, first: Iterable[str] = ()):
         self.known = frozenset(str(n) for n in names)
+        self.first = frozenset(str(n) for n in first) & self.known  # the result's own names
         self.allow_unknown = allow_unknown
         self.relations = relations
         self.families = self._families()
@@ -287,7 +288,8 @@ class Vocabulary:
                 near = difflib.get_close_matches(key, names, n=1, cutoff=0.7)
                 if near:
                     msg += f" (did you mean {near[0]!r}?)"
-        shown = sorted(self.known) or names
+        # the names the result is written in first, then the circuit's others
+        shown = (sorted(self.first) + sorted(self.known - self.first)) or names
         if shown:
             listed = ", ".join(shown[:30]) + (", ..." if len(shown) > 30 else "")
             msg += f"; this circuit's names are {listed}"
