@@ -293,3 +293,13 @@ def test_check_reads_answers_in_element_names_on_a_numeric_netlist(capsys, tmp_p
     assert exact["verdict"] == "equivalent" and exact["passed"]
     assert short["verdict"] == "equivalent_in_limit" and not short["passed"]
     assert any("r_o1" in a for a in short["assumptions"])
+
+
+def test_check_unknown_name_lists_the_results_names_first(capsys, tmp_path):
+    net = tmp_path / "cs.cir"
+    net.write_text(CS_NUMBERS)
+    assert main(["check", str(net), "--quantity", "gain", "--source", "Vin", "--output", "out",
+                 "--answer", "-gm1*Rdd/(1 + gm1*RS)"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown name 'Rdd'" in err
+    assert err.split("this circuit's names are ")[1].startswith("RD, RS, gm1, gmb1, ro1, ")
