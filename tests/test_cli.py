@@ -303,3 +303,48 @@ def test_check_unknown_name_lists_the_results_names_first(capsys, tmp_path):
     err = capsys.readouterr().err
     assert "unknown name 'Rdd'" in err
     assert err.split("this circuit's names are ")[1].startswith("RD, RS, gm1, gmb1, ro1, ")
+
+
+CE_DIVIDER = """CE amplifier with divider bias and emitter bypass
+VCC vcc 0 DC 12
+Vs s 0 AC 1
+Rs s x 1k
+C1 x b 10u
+R1 vcc b 47k
+R2 b 0 10k
+RC vcc c 4.7k
+RE e 0 1k
+CE e 0 100u
+C2 c out 10u
+RL out 0 10k
+Q1 c b e QN
+.model QN NPN(BF=150 IS=1e-14 VAF=100)
+"""
+
+
+def test_op_writes_the_bias_formulas_in_element_names(capsys, tmp_path):
+    """The textbook's divider bias, by hand: I_C = β(V_Th − V_BE)/(R_Th + (β + 1)R_E) with
+    V_Th = 12 R2/(R1 + R2) and R_Th = R1 ∥ R2; op writes it in R1, R2, RE (--numbers-in: in
+    numbers), with the same number."""
+    net = tmp_path / "ce.cir"
+    net.write_text(CE_DIVIDER)
+    assert main(["op", str(net), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    names = {n: P(n) for n in ("R1", "R2", "RE", "RC", "beta1", "VBE1")}
+    r1, r2, re_, beta, vbe = (names[n] for n in ("R1", "R2", "RE", "beta1", "VBE1"))
+    hand = beta * (12 * r2 / (r1 + r2) - vbe) / (r1 * r2 / (r1 + r2) + (beta + 1) * re_)
+    ic = sympy.sympify(out["devices"]["Q1"]["bias"]["IC"], locals=names)
+    assert sympy.simplify(ic - hand) == 0
+    assert out["values"] == {"Rs": "1000", "C1": "1/100000", "R1": "47000", "R2": "10000",
+                             "RC": "4700", "RE": "1000", "CE": "1/10000", "C2": "1/100000",
+                             "RL": "10000"}
+    at = {r1: 47e3, r2: 10e3, re_: 1e3, beta: 150, vbe: 0.7}
+    assert float(out["devices"]["Q1"]["numeric"]["IC1"]) == pytest.approx(
+        float(hand.subs(at)), rel=1e-12)
+    assert main(["op", str(net)]) == 0
+    text = capsys.readouterr().out
+    assert "IC1    = beta1*(12*R2 - VBE1*(R1 + R2))/(R1*R2 + RE*(R1 + R2)*(beta1 + 1)) = " \
+        "1.32368 mA" in text
+    assert main(["op", str(net), "--numbers-in"]) == 0
+    assert "IC1    = beta1*(120 - 57*VBE1)/(57000*beta1 + 527000) = 1.32368 mA" in \
+        capsys.readouterr().out

@@ -269,8 +269,12 @@ def test_zener_resistance_uses_the_breakdown_emission_coefficient(capsys, tmp_pa
     data = _op_json(capsys, tmp_path, ZENER_NBV)
     d1 = data["devices"]["D1"]
     assert d1["region"] == "breakdown"
-    rz = sympy.sympify(d1["small_signal"]["rz1"], locals={"VT": P("VT"), "nbv1": P("nbv1")})
-    assert sympy.simplify(rz - P("nbv1") * P("VT") / sympy.Rational(69, 10000)) == 0
+    names = {n: P(n) for n in ("VT", "nbv1", "RS")}
+    rz = sympy.sympify(d1["small_signal"]["rz1"], locals=names)
+    # I_Z = (12 - BV)/R_S, in the element's name; its value under "values"
+    hand = names["nbv1"] * names["VT"] * names["RS"] / sympy.Rational(69, 10)
+    assert sympy.simplify(rz - hand) == 0
+    assert data["values"] == {"RS": "1000"}
     vt = 1.380649e-23 * 300.15 / 1.602176634e-19
     assert float(d1["numeric"]["rz1"]) == pytest.approx(2 * vt / 6.9e-3, rel=1e-12)
     assert not any(a.startswith("VD1") for a in data["assumed"])

@@ -13,9 +13,13 @@ from ..bias import METHODS, operating_point
 from ..bias.dc import card_values
 from ..circuit.netlist import Circuit
 from ..devices import MODEL_NAMES, h_parameter_values, h_relations
+from ..engine.solve import as_rational
+from ..errors import SymsigError
+from ..forms.derive import named_values
 from ..forms.text import exact_text
+from ..forms.textbook import score, textbook
 from ..forms.units import eng, unit_of
-from .common import bias_option, parse_subs, read_circuit
+from .common import NAMED_ELEMENTS, bias_option, parse_subs, read_circuit
 from .helptext import parser_text
 
 
@@ -29,21 +33,36 @@ def register(sub) -> None:
     o.add_argument("--model", default="hybrid-pi", type=str.lower,
                    choices=[m.lower() for m in MODEL_NAMES],
                    help="h also prints each BJT's common-emitter h-parameters at its Q-point")
+    o.add_argument("--numbers-in", action="store_true",
+                   help="keep numeric R values as numbers in the bias formulas instead of "
+                        "writing each as its element's name (R1 = 47k as R1)")
     o.add_argument("--json", action="store_true", help="one JSON object")
     o.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     circuit = read_circuit(args.file)
+    # the textbook's formulas are in element names (I_C = beta1*(...R2...)/(... RE*(beta1 + 1)
+    # ...)), the numbers beside them; only the constant-drop method has formulas to show
+    taken: dict[str, sympy.Expr] = {}
+    if args.bias == "constant-vbe" and not args.numbers_in:
+        named, taken = named_values(circuit, True)
+        if len(taken) <= NAMED_ELEMENTS:
+            circuit = named
+        else:
+            taken = {}
     subs = parse_subs(args.subs, circuit)
-    op = operating_point(circuit, args.bias, subs)
+    given = {**taken, **subs}
+    op = operating_point(circuit, args.bias, given)
     report = []
     for d in op.devices:
-        h = _h_parameters(circuit, d, subs) if args.model == "h" else {}
+        h = _h_parameters(circuit, d, given) if args.model == "h" else {}
         report.append((d, d.quantities(), h))
     if args.json:
         out = {"method": op.method, "devices": {}, "warnings": op.warnings,
                "assumed": op.assumed}
+        if taken:  # the numbers the element names in the formulas stand for
+            out["values"] = {k: exact_text(v) for k, v in given.items() if k in taken}
         for d, _, h in report:
             out["devices"][d.name] = {
                 "type": d.type, "region": d.region, "region_assumed": d.assumed,
@@ -67,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             parts = [name.ljust(width)]
             number = d.numeric.get(name)
             if expr is not None and not expr.is_number and str(expr) != name:
-                parts.append(str(expr))
+                parts.append(_formula(expr))
             if number is not None:
                 parts.append(_engineering(number, name))
             elif expr is not None and expr.is_number:
@@ -106,6 +125,23 @@ def _h_parameters(circuit: Circuit, d, subs: dict) -> dict[str, tuple[sympy.Expr
         value = numbers.get(sym.name)
         out[sym.name] = (rel, float(value) if value is not None else None)
     return out
+
+
+def _formula(expr: sympy.Expr) -> str:
+    """A bias formula as a textbook writes it (R_E(β + 1), factored), where it is a ratio of
+    polynomials of readable size; else as it is."""
+    try:
+        r = as_rational(expr)
+    except (SymsigError, ValueError, TypeError):
+        return str(expr)
+    if r.terms > FORM_TERMS:
+        return str(expr)
+    form = textbook(r)
+    return str(expr if score(expr) < score(form) else form)
+
+
+#: Bias formulas up to this many terms are searched for their textbook form.
+FORM_TERMS = 60
 
 
 def _json_number(value: float) -> str:

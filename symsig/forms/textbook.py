@@ -20,6 +20,7 @@ r_π + (β+1)R_E.
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections.abc import Iterable
@@ -455,20 +456,34 @@ class _Former:
         best = expanded
         content, factors = p.factor()
         if len(factors) > 1 or any(int(e) > 1 for _, e in factors) or int(content) != 1:
-            sign = 1
-            parts = []
-            for f, e in factors:
-                if _mostly_negative(f):
-                    f, sign = -f, sign * (-1) ** int(e)
-                parts.append(_pow(self.poly(f), int(e)))
-            option = _mul(sign * int(content), *parts)
-            if option.cost < best.cost:
-                best = option
+            for option in self._signed_products(int(content), factors):
+                if _better(option, best):
+                    best = option
         if len(factors) == 1 and int(factors[0][1]) == 1:
             for option in self._horner(p):
-                if option.cost < best.cost:
+                # as short, and without a minus sign in front: 12*R2 - VBE1*(R1 + R2) reads
+                # better than -(R1*VBE1 + R2*(VBE1 - 12))
+                if _better(option, best):
                     best = option
         return best
+
+    def _signed_products(self, content: int, factors) -> Iterable[_Form]:
+        """content·Πf^e with each factor written as f or as -f (the sign moving to the
+        front): every choice for a few factors, so that beta1*(12*R2 - VBE1*(R1 + R2)) is
+        found beside -beta1*(R1*VBE1 + R2*(VBE1 - 12)); past SIGNED_FACTORS factors, each
+        factor mostly negative is flipped."""
+        factors = [(f, int(e)) for f, e in factors]
+        if len(factors) > SIGNED_FACTORS:
+            choices = [tuple(_mostly_negative(f) for f, _ in factors)]
+        else:
+            choices = itertools.product((False, True), repeat=len(factors))
+        for flips in choices:
+            sign, parts = 1, []
+            for (f, e), flip in zip(factors, flips, strict=True):
+                if flip:
+                    f, sign = -f, sign * (-1) ** e
+                parts.append(_pow(self.poly(f), e))
+            yield _mul(sign * content, *parts)
 
     def _horner(self, p: Poly) -> Iterable[_Form]:
         """p = a + x·b along the variables of degree 1 found in the most terms (the greedy
@@ -482,6 +497,28 @@ class _Former:
                 return
             a, b = _split(p, i)
             yield _add(self.poly(a), _mul(1, self.gen(i), self.poly(b)))
+
+
+#: Factors of a product whose signs are all tried (2^n products).
+SIGNED_FACTORS = 4
+
+
+def _better(option: _Form, best: _Form) -> bool:
+    """Shorter, or as short and without a minus sign in front where `best` has one
+    (12*R2 - VBE1*(R1 + R2) over -(R1*VBE1 + R2*(VBE1 - 12)))."""
+    return option.cost < best.cost or (option.cost == best.cost
+                                       and _negations(option) < _negations(best))
+
+
+def _negations(form: _Form) -> int:
+    """Minus signs in front of products, the factors' own included: -(a + b)·c has one, as
+    has (alpha1 - 1)·(-(a + b)); a subtraction inside a sum does not count."""
+    if form.op == "mul":
+        own = 1 if isinstance(form.args[0], int) and form.args[0] < 0 else 0
+        return own + sum(_negations(a) for a in form.args[1:] if isinstance(a, _Form))
+    if form.op == "pow":
+        return _negations(form.args[0])
+    return 0
 
 
 def _counts(p: Poly) -> list[int]:
