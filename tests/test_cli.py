@@ -348,3 +348,25 @@ def test_op_writes_the_bias_formulas_in_element_names(capsys, tmp_path):
     assert main(["op", str(net), "--numbers-in"]) == 0
     assert "IC1    = beta1*(120 - 57*VBE1)/(57000*beta1 + 527000) = 1.32368 mA" in \
         capsys.readouterr().out
+
+
+TWO_STAGE = Path(__file__).parent / "draw_circuits" / "two_stage.cir"
+
+
+def test_mid_band_opens_small_capacitors_in_check_and_draw_too(capsys, tmp_path):
+    """check and draw --small-signal see the circuit analyze solves: C_C and C_L (pF) open at
+    mid-band, said on standard error. By hand, the output node then sees r_o6 ∥ r_o7."""
+    assert main(["check", str(TWO_STAGE), "--quantity", "rout", "--output", "out",
+                 "--answer", "ro6 || ro7", "--json"]) == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out)["verdict"] == "equivalent"
+    assert "note: mid-band: CC, CL open" in out.err
+    svg = tmp_path / "ss.svg"
+    assert main(["draw", str(TWO_STAGE), "--small-signal", "-o", str(svg)]) == 0
+    assert "note: mid-band: CC, CL open" in capsys.readouterr().err
+    text = svg.read_text()
+    assert "r_{o6}" in text and "C_{C}" not in text  # labels are in the SVG's text
+    assert main(["check", str(TWO_STAGE), "--quantity", "rout", "--output", "out", "--caps",
+                 "keep", "--answer", "ro6 || ro7", "--json"]) == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out)["verdict"] != "equivalent" and "note: mid-band" not in out.err

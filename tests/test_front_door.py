@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 import sympy
@@ -457,3 +458,25 @@ def test_json_numbers_keep_full_precision(capsys, tmp_path):
                        "--source", "V1", "--output", "b", "--subs", "R1=1,R2=2", "--json")
     assert json.loads(out)["numeric"]["gain"] == 2 / 3  # every digit of the double
     assert math.isfinite(json.loads(out)["numeric"]["gain"])
+
+
+TWO_STAGE = (Path(__file__).parent / "draw_circuits" / "two_stage.cir").read_text()
+
+
+@pytest.mark.ngspice
+@pytest.mark.parametrize("bias", ["constant-vbe", "ngspice"])
+def test_two_stage_op_amp_mid_band_opens_its_load_and_miller_capacitors(capsys, tmp_path,
+                                                                        ngspice, bias):
+    """The Miller op-amp with C_C = 3 pF and C_L = 10 pF, its MOSFETs without W or L: at
+    mid-band those capacitors are opens (shorting C_L made the gain 0), W = L = 100 µm as
+    SPICE takes them, and the gain is ngspice's .ac with the two capacitors taken out."""
+    data = analyze_json(capsys, tmp_path, TWO_STAGE, "--source", "Vp", "--output", "out",
+                        "--bias", bias)
+    assert data["mid_band_open"] == ["CC", "CL"]
+    if bias == "constant-vbe":
+        assert any(a.startswith("W = L = 100 µm") for a in data["assumed"])
+    without = "\n".join(ln for ln in TWO_STAGE.splitlines()
+                        if not ln.startswith(("CC ", "CL ")))
+    want = ngspice_gain(without, "Vp", "out")
+    got = data["numeric"]["gain"]
+    assert abs(want) > 10 and abs(got - want.real) <= 1e-5 * abs(want), (got, want)

@@ -124,7 +124,9 @@ def _by_symbol(circuit: Circuit, d: Element, numbers: Mapping[str, float]) -> di
 def textbook_defaults(circuit: Circuit, given: Mapping[str, object]
                       ) -> tuple[dict[str, sympy.Expr], list[str]]:
     """V_T at 27 °C, V_BE = V_EB = V_D = 0.7 V: the numbers a textbook assumes, for the
-    symbols neither the netlist, its cards nor `given` set; with what to report for each."""
+    symbols neither the netlist, its cards nor `given` set; with what to report for each. A
+    MOSFET whose card gives KP or VTO but whose line gives no W or L has SPICE's W = L =
+    100 µm, as ngspice and the exponential route take it."""
     have = {**card_values(circuit), **circuit.params, **given}
     out: dict[str, sympy.Expr] = {}
     said: list[str] = []
@@ -141,7 +143,26 @@ def textbook_defaults(circuit: Circuit, given: Mapping[str, object]
         if name not in have and name not in out:
             out[name] = VBE_ON
             said.append(f"{name} = 0.7 V")
+    both: list[str] = []  # devices with neither W nor L: said in one line
+    for d in circuit.devices():
+        if d.kind != "M" or not {"kp", "vth"} & set(circuit.model_of(d).params):
+            continue
+        suffix = circuit.symbol_suffix(d)
+        missing = [stem + suffix for stem in ("W", "L")
+                   if stem + suffix not in have and stem + suffix not in out]
+        for name in missing:
+            out[name] = SPICE_CHANNEL
+        if len(missing) == 2:
+            both.append(d.name)
+        elif missing:
+            said.append(f"{missing[0]} = 100 µm (SPICE's default)")
+    if both:
+        said.append(f"W = L = 100 µm (SPICE's default) for {', '.join(both)}")
     return out, said
+
+
+#: SPICE's default channel width and length (DEFW, DEFL): 100 µm.
+SPICE_CHANNEL = sympy.Rational(1, 10**4)
 
 
 # -- the linear circuit of one set of states ----------------------------------------------------

@@ -33,6 +33,7 @@ from .common import (
     driving_source,
     json_value,
     lower_first,
+    mid_band,
     model_options,
     number_line,
     number_text,
@@ -82,6 +83,9 @@ def run(args: argparse.Namespace) -> int:
     with option("--output", args.output):
         probe = Probe.parse(args.output)
     driving_source(original, args.source, args.load)
+    # mid-band: coupling and bypass capacitors are shorts, a load or compensation capacitor
+    # (1 nF or less) an open (shorting the 10 pF load of an op-amp would make its gain 0)
+    original, opened = mid_band(original, args.caps)
 
     # numeric R, C and L values are written as their elements' names (RC = 4.7k becomes RC),
     # so a formula reads as a textbook's; the numbers go in at the end
@@ -103,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
         if with_names is not None and _names_read_well(args, with_names[0], results):
             results, numbers = with_names
     _approximate(args, results, numbers)
-    return _print_results(args, results, numbers)
+    return _print_results(args, results, numbers, opened)
 
 
 def _solve(base: Circuit, subs: dict, args: argparse.Namespace, options, probe: Probe,
@@ -298,8 +302,8 @@ def _amplifier_results(circuit: Circuit, args: argparse.Namespace, probe: Probe,
     return results
 
 
-def _print_results(args: argparse.Namespace, results: list[Result], numbers: Numbers | None
-                   ) -> int:
+def _print_results(args: argparse.Namespace, results: list[Result], numbers: Numbers | None,
+                   opened: list[str] = ()) -> int:
     done = [r for r in results if r.value is not None]
     forms = {r.key: _form(args, r) for r in done}
     symbols = sorted({str(g) for r in done for g in r.value.generators if g.is_Symbol})
@@ -318,6 +322,8 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
                               for r in done}
         out["terms"] = {r.key: r.value.terms for r in done}
         out["labels"] = {r.key: r.label for r in results}
+        if opened:
+            out["mid_band_open"] = list(opened)
         out["symbols"] = symbols
         out["relations"] = [relation(b) for b in betas]
         approximations = {r.key: {"assumptions": r.approximation.assumptions,
@@ -414,6 +420,9 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
         print(f"warning: {w}", file=sys.stderr)
     if numbers and numbers.assumed and not args.latex:
         print(f"(assumed: {', '.join(numbers.assumed)})")
+    if opened and not args.latex:
+        print(f"(mid-band: {', '.join(opened)} open, as capacitors of 1 nF or less; "
+              "--caps keep keeps every capacitor)")
     return 0
 
 

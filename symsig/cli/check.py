@@ -25,6 +25,7 @@ from ..forms.textbook import textbook
 from .common import (
     bias_option,
     device_options,
+    mid_band,
     model_options,
     option,
     parse_subs,
@@ -75,14 +76,16 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    kind, label = _quantity(args)
     original = read_circuit(args.file)
+    if kind != "H":  # H(s) keeps every capacitor
+        original, _ = mid_band(original, args.caps, say=True)
     # numeric R, C and L values are their elements' names (RD = 10k is RD), as in analyze, so
     # that an answer written the way a student writes it (-gm1*RD/(1 + gm1*RS)) can be read;
     # the numbers come back for the comparison at the netlist's values
     named, taken = named_values(original, True)
     subs = parse_subs(args.subs, named)
     plain = with_element_values(original, {k: v for k, v in subs.items() if k in taken})
-    kind, label = _quantity(args)
     circuit = _linear(named, args, kind)
     expected = _expected(circuit, args, kind)
     names = {str(x) for x in circuit.symbols()} | device_symbols(original) | set(original.params)

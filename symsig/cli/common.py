@@ -41,6 +41,31 @@ NAMED_ELEMENTS = 40
 NAMED_BUDGET = 20_000
 
 
+def high_frequency_capacitors(circuit: Circuit) -> list[str]:
+    """The capacitors the netlist writes at its top level of 1 nF or less in a circuit with
+    devices: a load, compensation or device capacitance, open at mid-band where coupling and
+    bypass capacitors are shorts (as tf groups them). A circuit without devices keeps every
+    capacitor as 1/(sC), and one inside a subcircuit belongs to its model; neither is here."""
+    from ..analysis.frequency import SMALL_CAPACITOR
+
+    if not circuit.devices():
+        return []
+    return [e.name for e in circuit.elements if e.kind == "C" and not e.path
+            and e.value is not None and e.value.is_number and 0 < e.value <= SMALL_CAPACITOR]
+
+
+def mid_band(circuit: Circuit, caps: str, say: bool = False) -> tuple[Circuit, list[str]]:
+    """The circuit a mid-band (--caps short) analysis solves: its high-frequency capacitors
+    (high_frequency_capacitors) taken out as opens; with `say`, a note on standard error."""
+    opened = high_frequency_capacitors(circuit) if caps == "short" else []
+    if not opened:
+        return circuit, []
+    if say:
+        print(f"note: mid-band: {', '.join(opened)} open, as capacitors of 1 nF or less "
+              "(--caps keep keeps every capacitor)", file=sys.stderr)
+    return circuit.without(*opened), opened
+
+
 def with_element_values(circuit: Circuit, values: dict[str, sympy.Expr]) -> Circuit:
     """`circuit` with the elements named in `values` given those values (--subs RC=2.2k on a
     netlist that says RC ... 4.7k)."""
@@ -381,7 +406,9 @@ def model_options(p: argparse.ArgumentParser, caps: str = "short") -> None:
     p.add_argument("--include", help="model parts to add: ro,rx,caps,gmb (default: ro, gmb)")
     p.add_argument("--exclude", help="model parts to drop, e.g. ro")
     p.add_argument("--caps", choices=["short", "keep"], default=caps,
-                   help=f"netlist capacitors: short (mid-band) or keep as 1/(sC) (default: {caps})")
+                   help="netlist capacitors: short (mid-band: coupling and bypass capacitors "
+                        "shorted, those of 1 nF or less opened) or keep as 1/(sC) "
+                        f"(default: {caps})")
 
 
 def bias_option(p: argparse.ArgumentParser, dest: str = "bias") -> None:

@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from ..errors import SymsigError
-from .common import device_options, model_options, read_circuit
+from .common import device_options, mid_band, model_options, read_circuit
 from .helptext import parser_text
 
 
@@ -29,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
     from ..draw.schematic import SUFFIXES, draw, image, save
 
     circuit = read_circuit(args.file)
+    if args.small_signal:  # drawn as analyze solves it
+        circuit, _ = mid_band(circuit, args.caps, say=True)
     options = device_options(args)
     target = args.output
     if target is not None and not target.lower().endswith(SUFFIXES):
