@@ -125,8 +125,8 @@ def textbook_defaults(circuit: Circuit, given: Mapping[str, object]
                       ) -> tuple[dict[str, sympy.Expr], list[str]]:
     """V_T at 27 °C, V_BE = V_EB = V_D = 0.7 V: the numbers a textbook assumes, for the
     symbols neither the netlist, its cards nor `given` set; with what to report for each. A
-    MOSFET whose card gives KP or VTO but whose line gives no W or L has SPICE's W = L =
-    100 µm, as ngspice and the exponential route take it."""
+    MOSFET whose card gives KP and VTO as numbers but whose line gives no W or L has SPICE's
+    W = L = 100 µm, as ngspice and the exponential route take it."""
     have = {**card_values(circuit), **circuit.params, **given}
     out: dict[str, sympy.Expr] = {}
     said: list[str] = []
@@ -145,8 +145,9 @@ def textbook_defaults(circuit: Circuit, given: Mapping[str, object]
             said.append(f"{name} = 0.7 V")
     both: list[str] = []  # devices with neither W nor L: said in one line
     for d in circuit.devices():
-        if d.kind != "M" or not {"kp", "vth"} & set(circuit.model_of(d).params):
-            continue
+        card = circuit.model_of(d).params
+        if d.kind != "M" or not all(k in card and card[k].is_number for k in ("kp", "vth")):
+            continue  # a symbolic MOSFET keeps W and L as symbols too
         suffix = circuit.symbol_suffix(d)
         missing = [stem + suffix for stem in ("W", "L")
                    if stem + suffix not in have and stem + suffix not in out]
