@@ -279,3 +279,15 @@ def test_cli_bad_options_exit_2_with_one_line(args, capsys):
     assert captured.err.startswith("symsig: error: ") and captured.err.count("\n") == 1, \
         captured.err
     assert captured.out == ""
+
+
+def test_derivation_opens_the_load_and_miller_capacitors_at_mid_band():
+    """The two-stage op-amp: C_C and C_L (pF) are opens at mid-band, and the derivation says
+    so (they stay in the netlist table); R_out is then r_o6 ∥ r_o7 (by hand: the output node
+    sees M6's and M7's r_o, both sources' controls held)."""
+    text = (Path(__file__).parent / "draw_circuits" / "two_stage.cir").read_text()
+    doc = derivation(parse(text), "Vp", "out")
+    assert "$C_{C}$ & capacitor" in doc and "$C_{L}$ & capacitor" in doc
+    assert "$C_{C}$ and $C_{L}$ are open at mid-band (1 nF or less" in doc
+    assert "shorted at mid-band" not in doc
+    assert r"r_{o6} \parallel r_{o7}" in doc

@@ -569,6 +569,17 @@ class Bands:
 SMALL_CAPACITOR = Fraction(1, 10**9)
 
 
+def high_frequency_capacitors(circuit: Circuit) -> list[str]:
+    """The capacitors a netlist with devices writes at its top level of 1 nF or less: a load,
+    compensation or device capacitance, open at mid-band where coupling and bypass capacitors
+    are shorts (the high-frequency group of `bands`). A circuit without devices keeps every
+    capacitor as 1/(sC), and one inside a subcircuit belongs to its model; neither is here."""
+    if not circuit.devices():
+        return []
+    return [e.name for e in circuit.elements if e.kind == "C" and not e.path
+            and e.value is not None and e.value.is_number and 0 < e.value <= SMALL_CAPACITOR]
+
+
 def bands(circuit: Circuit, original: Circuit | None = None, high: Iterable[str] = (),
           low: Iterable[str] = ()) -> Bands:
     """The high-frequency group: device capacitances (elements the netlist `original` does not

@@ -41,22 +41,11 @@ NAMED_ELEMENTS = 40
 NAMED_BUDGET = 20_000
 
 
-def high_frequency_capacitors(circuit: Circuit) -> list[str]:
-    """The capacitors the netlist writes at its top level of 1 nF or less in a circuit with
-    devices: a load, compensation or device capacitance, open at mid-band where coupling and
-    bypass capacitors are shorts (as tf groups them). A circuit without devices keeps every
-    capacitor as 1/(sC), and one inside a subcircuit belongs to its model; neither is here."""
-    from ..analysis.frequency import SMALL_CAPACITOR
-
-    if not circuit.devices():
-        return []
-    return [e.name for e in circuit.elements if e.kind == "C" and not e.path
-            and e.value is not None and e.value.is_number and 0 < e.value <= SMALL_CAPACITOR]
-
-
 def mid_band(circuit: Circuit, caps: str, say: bool = False) -> tuple[Circuit, list[str]]:
     """The circuit a mid-band (--caps short) analysis solves: its high-frequency capacitors
     (high_frequency_capacitors) taken out as opens; with `say`, a note on standard error."""
+    from ..analysis.frequency import high_frequency_capacitors
+
     opened = high_frequency_capacitors(circuit) if caps == "short" else []
     if not opened:
         return circuit, []

@@ -790,6 +790,7 @@ class _Work:
                  capacitors, symbolic, approximations):
         self.original = circuit
         self.note = ""
+        self.opened: list[str] = []  # capacitors open at mid-band
         src = circuit.find(source)
         if src is None:
             raise AnalysisError(f"no source named {source!r} in the circuit")
@@ -827,6 +828,12 @@ class _Work:
     # -- computing -------------------------------------------------------------------------
     def _derive(self) -> list[_Result]:
         circuit = self.named
+        if circuit.devices() and self.capacitors == "short":
+            from ..analysis.frequency import high_frequency_capacitors
+
+            # mid-band: a load or compensation capacitor (1 nF or less) is an open
+            self.opened = high_frequency_capacitors(self.original)
+            circuit = circuit.without(*self.opened) if self.opened else circuit
         if circuit.devices():
             circuit = small_signal(circuit, self.options, capacitors=self.capacitors,
                                    sources=[self.source], regions=self.regions)
@@ -1057,7 +1064,9 @@ class _Work:
         kept = {e.name.lower() for e in linear.elements}
         dc_v = [e for e in original.elements if e.kind == "V" and e.name.lower() not in kept]
         dc_i = [e for e in original.elements if e.kind == "I" and e.name.lower() not in kept]
-        caps = [e for e in original.elements if e.kind == "C" and e.name.lower() not in kept]
+        opened = [e for e in original.elements if e.name in self.opened]
+        caps = [e for e in original.elements if e.kind == "C" and e.name.lower() not in kept
+                and e.name not in self.opened]
         if dc_v:
             steps.append(_listing(dc_v) + (" is a DC supply and becomes a short" if len(dc_v) == 1
                                            else " are DC supplies and become shorts")
@@ -1069,6 +1078,11 @@ class _Work:
         if caps:
             steps.append(_listing(caps) + (" is" if len(caps) == 1 else " are")
                          + " shorted at mid-band (coupling and bypass capacitors)")
+        if opened:
+            steps.append(_listing(opened) + (
+                " is open at mid-band (1 nF or less: a load or compensation capacitor)"
+                if len(opened) == 1 else
+                " are open at mid-band (1 nF or less: load and compensation capacitors)"))
         merged = {old: new for old, new in linear.aliases.items() if old != new}
         if merged:
             joined = ", ".join(
