@@ -370,3 +370,20 @@ def test_mid_band_opens_small_capacitors_in_check_and_draw_too(capsys, tmp_path)
                  "keep", "--answer", "ro6 || ro7", "--json"]) == 0
     out = capsys.readouterr()
     assert json.loads(out.out)["verdict"] != "equivalent" and "note: mid-band" not in out.err
+
+
+def test_twoport_writes_numeric_elements_as_their_names(capsys, tmp_path):
+    """The resistive T network, by hand: z11 = R1 + R3, z12 = z21 = R3, z22 = R2 + R3, with
+    the numbers beside (4k, 3k, 5k); --numbers-in writes the numbers in."""
+    net = tmp_path / "t.cir"
+    net.write_text("T network\nR1 a m 1k\nR2 m b 2k\nR3 m 0 3k\n")
+    args = ["twoport", str(net), "--port1", "a,0", "--port2", "b,0", "--params", "z"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "z11 = R1 + R3\n    = 4 kΩ\nz12 = R3\n    = 3 kΩ\n" in out
+    assert "z22 = R2 + R3\n    = 5 kΩ\n" in out
+    assert main([*args, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["values"] == {"R1": "1000", "R2": "2000", "R3": "3000"}
+    assert main([*args, "--numbers-in"]) == 0
+    assert "z11 = 4 kΩ" in capsys.readouterr().out

@@ -219,3 +219,19 @@ def test_t_model_forms_write_one_minus_alpha():
     assert str(form) == "(RE + re1)/(1 - alpha1)"
     exact = textbook(rin(ss(CE_RE, model="T"), "Vs"))
     assert "alpha1 - 1" not in str(exact) and "1 - alpha1" in str(exact)
+
+
+def test_a_negative_factor_is_written_with_its_minus_in_front():
+    """-r_π(g_m r_o + 1)(...)/(...): the minus in front, not inside as (-gm1*ro1 - 1); and a
+    bias current's numerator as 12·R2 - V_BE(R1 + R2), not -(R1·V_BE + R2(V_BE - 12))."""
+    from symsig.engine import as_rational
+
+    rc1, vbe, r1, r2, re_ = P("RC1"), P("VBE1"), P("R1"), P("R2"), P("RE")
+    h21 = -rpi1 * (gm1 * ro1 + 1) * (rc1 + ro1 + gm1 * ro1 * rpi1) / (
+        ro1 * (rc1 + ro1) + rpi1 * (rc1 + gm1 * ro1 * (rc1 + ro1) + 2 * ro1))
+    form = textbook(as_rational(h21))
+    assert equal(form, h21)
+    assert "(-gm1*ro1 - 1)" not in str(form) and str(form).startswith("-")
+    ib = (12 * r2 - vbe * (r1 + r2)) / (r1 * r2 + (beta1 + 1) * re_ * (r1 + r2))
+    form = textbook(as_rational(ib))
+    assert equal(form, ib) and str(form).startswith("(12*R2 - VBE1*(R1 + R2))/")

@@ -15,13 +15,16 @@ from ..circuit.values import parse_value
 from ..devices import OFF_REGIONS
 from ..devices.ac import small_signal
 from ..errors import NotDefined, SymsigError
+from ..forms.derive import named_values
 from ..forms.display import entry_form, entry_names, entry_units
 from ..forms.latex import latex
 from ..forms.text import exact_text, number_text, rounded
 from ..forms.units import eng
 from .common import (
+    NAMED_ELEMENTS,
     bias_option,
     device_options,
+    mid_band,
     model_options,
     option,
     output_format,
@@ -30,6 +33,7 @@ from .common import (
     readable,
     relation,
     wants_numbers,
+    with_element_values,
 )
 from .helptext import parser_text
 
@@ -46,13 +50,24 @@ def register(sub) -> None:
     model_options(t)
     bias_option(t)
     t.add_argument("--subs", help="numbers at the end: NAME=VALUE,NAME=VALUE")
+    t.add_argument("--numbers-in", action="store_true",
+                   help="keep numeric R, C and L values as numbers in the parameters instead of "
+                        "writing each as its element's name (RC = 10k as RC, numbers at the end)")
     output_format(t)
     t.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     original = read_circuit(args.file, check_floating=False)  # ports give the ground
-    subs = parse_subs(args.subs, original)
+    original, _ = mid_band(original, args.caps, say=True)
+    # numeric R, C and L values written as their elements' names (RC = 10k is RC), as analyze
+    # writes them; the numbers go in at the end
+    named, taken = named_values(original, not args.numbers_in)
+    if len(taken) > NAMED_ELEMENTS:
+        named, taken = original, {}
+    subs = parse_subs(args.subs, named)
+    plain = with_element_values(original, {k: v for k, v in subs.items() if k in taken})
+    rest = {k: v for k, v in subs.items() if k not in taken}
     with option("--z0", args.z0):
         z0 = parse_value(args.z0)
     if z0 == 0:
@@ -65,16 +80,16 @@ def run(args: argparse.Namespace) -> int:
             raise SymsigError(f"--params {kind}: unknown set; one of {', '.join(KINDS)} or all")
 
     def derive(regions):
-        if not original.devices():
-            return original
-        return small_signal(original, device_options(args), capacitors=args.caps, regions=regions)
+        if not named.devices():
+            return named
+        return small_signal(named, device_options(args), capacitors=args.caps, regions=regions)
 
     circuit = derive(None)
     net = _measure_any(circuit, args, kinds, z0)
     numbers = None
     if wants_numbers(original, subs):
-        need = {str(x) for x in net.matrix.free_symbols}
-        numbers = numbers_at_the_end(original, subs, args.bias, need)
+        need = {str(x) for x in net.matrix.free_symbols} - set(taken)
+        numbers = numbers_at_the_end(plain, rest, args.bias, need)
         regions = {k: v for k, v in numbers.regions.items()
                    if v in OFF_REGIONS or v == "breakdown"}
         if regions:
@@ -89,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         out["params"][kind] = {name: matrix[i // 2, i % 2]
                                for i, name in enumerate(entry_names(kind))}
     props = {"reciprocal": net.reciprocal, "unilateral": net.unilateral}
-    values = numbers.values if numbers else {}
+    values = {**numbers.values, **taken, **subs} if numbers else {}
     numeric = {kind: {n: _entry_number(e, values) for n, e in v.items()}
                for kind, v in out["params"].items() if "error" not in v} if values else {}
     if args.json:
@@ -105,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
             doc["numeric"] = {k: {n: exact_text(e, names) for n, e in v.items()}
                               for k, v in numeric.items()}
             doc["assumed"] = numbers.assumed
+            if taken:  # the numbers the element names stand for
+                doc["values"] = {k: exact_text(v) for k, v in values.items() if k in taken}
             doc["warnings"] = numbers.warnings
         print(json.dumps(doc, indent=2))
         return 0

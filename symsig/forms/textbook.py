@@ -512,13 +512,33 @@ def _better(option: _Form, best: _Form) -> bool:
 
 def _negations(form: _Form) -> int:
     """Minus signs in front of products, the factors' own included: -(a + b)·c has one, as
-    has (alpha1 - 1)·(-(a + b)); a subtraction inside a sum does not count."""
+    has (alpha1 - 1)·(-(a + b)); a polynomial written out with mostly negative terms has one
+    for each (-gm1*ro1 - 1 has two, against one for -(gm1*ro1 + 1)); a subtraction inside a
+    sum does not count."""
+    if form.op == "poly":
+        negative = sum(1 for c in form.args[0].coeffs() if c < 0)
+        return negative if 2 * negative > len(form.args[0]) else 0
     if form.op == "mul":
         own = 1 if isinstance(form.args[0], int) and form.args[0] < 0 else 0
         return own + sum(_negations(a) for a in form.args[1:] if isinstance(a, _Form))
     if form.op == "pow":
         return _negations(form.args[0])
+    if form.op == "add" and all(_negative(a) for a in form.args):
+        return len(form.args)  # -gm1*ro1 - 1 written as a sum: as many as its terms
     return 0
+
+
+def _negative(form: _Form) -> bool:
+    """Whether a form is written with a minus sign in front as a whole (-ro1, -1,
+    -(a + b), -a*b)."""
+    if form.op == "poly":
+        return all(c < 0 for c in form.args[0].coeffs())
+    if form.op == "mul":
+        flips = sum(_negative(a) for a in form.args[1:] if isinstance(a, _Form))
+        return (form.args[0] < 0) != (flips % 2 == 1)
+    if form.op == "add":
+        return all(_negative(a) for a in form.args)
+    return False
 
 
 def _counts(p: Poly) -> list[int]:
