@@ -87,7 +87,7 @@ def test_twoport_numbers_carry_their_units(tmp_path, capsys):
     net = tmp_path / "tee.cir"
     net.write_text("tee\nR1 a m 1k\nR2 m b 2k\nR3 m 0 3k\n")
     out = run(capsys, "twoport", str(net), "--port1", "a,0", "--port2", "b,0", "--params",
-              "z,h,y")
+              "z,h,y", "--numbers-in")  # the numbers in the entries (names: test_cli)
     for line in ("z11 = 4 kΩ", "h11 = 2.2 kΩ", "h12 = 0.6", "h22 = 200 µS", "y11 = 454.545 µS"):
         assert line in out.splitlines(), line
 
