@@ -664,3 +664,8 @@ def test_tf_writes_numeric_elements_as_their_names(tmp_path, capsys):
         f"R{i} n{i - 1} n{i} 1k\nC{i} n{i} 0 1n\n" for i in range(1, 9)))
     code, out, _ = run_cli(capsys, "tf", str(ladder), "--source", "Vs", "--output", "n8")
     assert code == 0 and "  K = 1 V/V\n  b1 = 36 µs\n" in out
+    # --subs on an element still counts when the numbers go in: R1 = 2k makes b1 =
+    # R·C·(2·8 + 7 + 6 + ... + 1) = 44 µs
+    code, out, _ = run_cli(capsys, "tf", str(ladder), "--source", "Vs", "--output", "n8",
+                           "--subs", "R1=2k")
+    assert code == 0 and "  b1 = 44 µs\n" in out

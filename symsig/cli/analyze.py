@@ -17,7 +17,6 @@ from ..devices.ac import small_signal
 from ..engine.rational import Undefined
 from ..engine.solve import ResultTooLarge
 from ..errors import AnalysisError, SymsigError
-from ..forms.derive import named_values
 from ..forms.latex import latex
 from ..forms.polyprint import direct, rational_latex, rational_text
 from ..forms.text import exact_text
@@ -25,12 +24,12 @@ from ..forms.textbook import normal_form, operation_count, textbook
 from ..forms.units import gain_unit
 from .common import (
     NAMED_BUDGET,
-    NAMED_ELEMENTS,
     Result,
     attempt,
     bias_option,
     device_options,
     driving_source,
+    element_names,
     json_value,
     lower_first,
     mid_band,
@@ -40,14 +39,12 @@ from .common import (
     numeric_expr,
     option,
     output_format,
-    parse_subs,
     read_circuit,
     readable,
     relation,
     show,
     wants_numbers,
     with_beta_values,
-    with_element_values,
 )
 from .helptext import parser_text
 
@@ -89,17 +86,15 @@ def run(args: argparse.Namespace) -> int:
 
     # numeric R, C and L values are written as their elements' names (RC = 4.7k becomes RC),
     # so a formula reads as a textbook's; the numbers go in at the end
-    named, taken = named_values(original, not args.numbers_in)
-    subs = parse_subs(args.subs, named)
-    plain = with_element_values(original, {k: v for k, v in subs.items() if k in taken})
-    results, numbers = _solve(plain, {k: v for k, v in subs.items() if k not in taken}, args,
-                              options, probe)
-    if 0 < len(taken) <= NAMED_ELEMENTS and numbers is not None:
+    elements = element_names(original, args.subs, args.numbers_in)
+    results, numbers = _solve(elements.plain, elements.rest, args, options, probe)
+    if elements.taken and numbers is not None:
         # the same Q-point (found once, on the circuit with the numbers in), with the
         # elements' values beside it
-        at_names = replace(numbers, values={**numbers.values, **taken, **subs})
+        at_names = replace(numbers, values={**numbers.values, **elements.values})
         try:
-            with_names = _solve(named, subs, args, options, probe, at_names, NAMED_BUDGET)
+            with_names = _solve(elements.named, elements.subs, args, options, probe, at_names,
+                                NAMED_BUDGET)
         except ResultTooLarge:
             with_names = None
         # kept only where it says the same as the numbers do: no 0/0 or infinity made by

@@ -18,21 +18,19 @@ from ..check.world import pretty
 from ..circuit.netlist import Circuit
 from ..devices.ac import small_signal
 from ..errors import NotDefined, SymsigError
-from ..forms.derive import named_values
 from ..forms.latex import latex
 from ..forms.text import exact_text
 from ..forms.textbook import textbook
 from .common import (
     bias_option,
     device_options,
+    element_names,
     mid_band,
     model_options,
     option,
-    parse_subs,
     read_circuit,
     relation,
     wants_numbers,
-    with_element_values,
 )
 from .helptext import parser_text
 
@@ -83,10 +81,9 @@ def run(args: argparse.Namespace) -> int:
     # numeric R, C and L values are their elements' names (RD = 10k is RD), as in analyze, so
     # that an answer written the way a student writes it (-gm1*RD/(1 + gm1*RS)) can be read;
     # the numbers come back for the comparison at the netlist's values
-    named, taken = named_values(original, True)
-    subs = parse_subs(args.subs, named)
-    plain = with_element_values(original, {k: v for k, v in subs.items() if k in taken})
-    circuit = _linear(named, args, kind)
+    elements = element_names(original, args.subs)
+    subs, taken = elements.subs, elements.taken
+    circuit = _linear(elements.named, args, kind)
     expected = _expected(circuit, args, kind)
     names = {str(x) for x in circuit.symbols()} | device_symbols(original) | set(original.params)
     at = None
@@ -94,10 +91,9 @@ def run(args: argparse.Namespace) -> int:
         need = {str(x) for x in getattr(expected, "free_symbols", ())} or None
         if hasattr(expected, "generators"):
             need = {str(g) for g in expected.generators}
-        rest = {k: v for k, v in subs.items() if k not in taken}
-        numbers = numbers_at_the_end(plain, rest, args.bias,
+        numbers = numbers_at_the_end(elements.plain, elements.rest, args.bias,
                                      need - set(taken) if need is not None else None)
-        at = {**numbers.values, **taken, **subs}
+        at = {**numbers.values, **elements.values}
     with option("--limit/--tolerance/--require"):
         checker = Checker(expected, names=names, limits=_words(args.limit),
                           tolerance=args.tolerance, at=at, require=_words(args.require),

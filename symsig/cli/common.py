@@ -55,6 +55,46 @@ def mid_band(circuit: Circuit, caps: str, say: bool = False) -> tuple[Circuit, l
     return circuit.without(*opened), opened
 
 
+@dataclass
+class ElementNames:
+    """A netlist with its numeric R, C and L values written as their elements' names (RC =
+    4.7k as RC, `taken`: RC -> 4.7k), and the user's --subs, which may set an element's value
+    (RC=2.2k) as well as a symbol's."""
+
+    named: Circuit  # the netlist in element names
+    plain: Circuit  # the netlist with its numbers in (and --subs on elements put in)
+    taken: dict[str, sympy.Expr]
+    subs: dict[str, sympy.Expr]
+
+    @property
+    def rest(self) -> dict[str, sympy.Expr]:
+        """The --subs that are not an element's value (for the Q-point)."""
+        return {k: v for k, v in self.subs.items() if k not in self.taken}
+
+    @property
+    def values(self) -> dict[str, sympy.Expr]:
+        """Every number the names stand for: the elements' (with --subs) and the rest."""
+        return {**self.taken, **self.subs}
+
+    def numbers_in(self) -> ElementNames:
+        """The same netlist with its numbers in the formulas (too many elements to name, a
+        result in names too long, --numbers-in): --subs on elements already put in."""
+        return ElementNames(self.plain, self.plain, {}, self.rest)
+
+
+def element_names(original: Circuit, subs_text: str | None, numbers_in: bool = False
+                  ) -> ElementNames:
+    """`original`'s numeric R, C and L values as names, and --subs read against those names
+    (so RC=2.2k sets RC's value); with `numbers_in`, the numbers stay in."""
+    from ..forms.derive import named_values
+
+    named, taken = named_values(original, True)
+    subs = parse_subs(subs_text, named)
+    plain = with_element_values(original, {k: v for k, v in subs.items() if k in taken})
+    names = ElementNames(named, plain, taken, subs)
+    return names.numbers_in() if numbers_in or len(taken) > NAMED_ELEMENTS else names
+
+
 def with_element_values(circuit: Circuit, values: dict[str, sympy.Expr]) -> Circuit:
     """`circuit` with the elements named in `values` given those values (--subs RC=2.2k on a
     netlist that says RC ... 4.7k)."""

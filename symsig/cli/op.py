@@ -15,11 +15,10 @@ from ..circuit.netlist import Circuit
 from ..devices import MODEL_NAMES, h_parameter_values, h_relations
 from ..engine.solve import as_rational
 from ..errors import SymsigError
-from ..forms.derive import named_values
 from ..forms.text import exact_text
 from ..forms.textbook import score, textbook
 from ..forms.units import eng, unit_of
-from .common import NAMED_ELEMENTS, bias_option, parse_subs, read_circuit
+from .common import bias_option, element_names, read_circuit
 from .helptext import parser_text
 
 
@@ -44,15 +43,9 @@ def run(args: argparse.Namespace) -> int:
     circuit = read_circuit(args.file)
     # the textbook's formulas are in element names (I_C = beta1*(...R2...)/(... RE*(beta1 + 1)
     # ...)), the numbers beside them; only the constant-drop method has formulas to show
-    taken: dict[str, sympy.Expr] = {}
-    if args.bias == "constant-vbe" and not args.numbers_in:
-        named, taken = named_values(circuit, True)
-        if len(taken) <= NAMED_ELEMENTS:
-            circuit = named
-        else:
-            taken = {}
-    subs = parse_subs(args.subs, circuit)
-    given = {**taken, **subs}
+    elements = element_names(circuit, args.subs,
+                          args.numbers_in or args.bias != "constant-vbe")
+    circuit, taken, given = elements.named, elements.taken, elements.values
     op = operating_point(circuit, args.bias, given)
     report = []
     for d in op.devices:

@@ -45,28 +45,26 @@ from ..devices.ac import small_signal
 from ..engine.rational import RationalFunction, Undefined
 from ..engine.solve import ResultTooLarge
 from ..errors import AnalysisError, NotDefined, SymsigError
-from ..forms.derive import named_values
 from ..forms.latex import latex
 from ..forms.text import exact_text
 from ..forms.textbook import normal_form, operation_count, textbook
 from ..forms.units import eng, gain_unit
 from .common import (
     NAMED_BUDGET,
-    NAMED_ELEMENTS,
+    ElementNames,
     bias_option,
     device_options,
     driving_source,
+    element_names,
     lower_first,
     model_options,
     option,
     output_format,
-    parse_subs,
     read_circuit,
     readable,
     relation,
     show,
     wants_numbers,
-    with_element_values,
 )
 from .helptext import parser_text
 
@@ -142,14 +140,11 @@ NAMED_TERMS = 400
 
 def run(args: argparse.Namespace) -> int:
     original = read_circuit(args.file)
-    named, taken = named_values(original, not args.numbers_in)
-    if len(taken) > NAMED_ELEMENTS:
-        named, taken = original, {}
-    subs = parse_subs(args.subs, named)
+    names = element_names(original, args.subs, args.numbers_in)
     try:
-        return _run(args, original, named, taken, subs)
+        return _run(args, original, names)
     except _NumbersIn:
-        return _run(args, original, original, {}, subs)
+        return _run(args, original, names.numbers_in())
 
 
 class _NumbersIn(Exception):
@@ -157,12 +152,11 @@ class _NumbersIn(Exception):
     go in instead."""
 
 
-def _run(args: argparse.Namespace, original: Circuit, named: Circuit,
-         taken: dict[str, sympy.Expr], subs: dict) -> int:
-    """`original` read, H(s) derived on `named` (original, or with its numeric R, C and L
-    values written as names: `taken`), the numbers put in at the end."""
-    plain = with_element_values(original, {k: v for k, v in subs.items() if k in taken})
-    rest = {k: v for k, v in subs.items() if k not in taken}
+def _run(args: argparse.Namespace, original: Circuit, elements: ElementNames) -> int:
+    """`original` read, H(s) derived on `elements.named` (its numeric R, C and L values
+    written as names, or not), the numbers put in at the end."""
+    named, plain, taken, subs, rest = (elements.named, elements.plain, elements.taken,
+                                       elements.subs, elements.rest)
     options = device_options(args)
     if (args.source is None) != (args.output is None):
         missing = "--source" if args.source is None else "--output"
@@ -233,7 +227,7 @@ def _run(args: argparse.Namespace, original: Circuit, named: Circuit,
                    if v in OFF_REGIONS or v == "breakdown"}
         if regions:
             derive(regions)
-        report.values = {**report.numbers.values, **taken, **subs}
+        report.values = {**report.numbers.values, **elements.values}
         if taken and report.h is not None:
             try:  # exactly these values may make H(s) in names 0/0 (a balanced bridge)
                 report.h.substitute({k: v for k, v in report.values.items()

@@ -15,25 +15,22 @@ from ..circuit.values import parse_value
 from ..devices import OFF_REGIONS
 from ..devices.ac import small_signal
 from ..errors import NotDefined, SymsigError
-from ..forms.derive import named_values
 from ..forms.display import entry_form, entry_names, entry_units
 from ..forms.latex import latex
 from ..forms.text import exact_text, number_text, rounded
 from ..forms.units import eng
 from .common import (
-    NAMED_ELEMENTS,
     bias_option,
     device_options,
+    element_names,
     mid_band,
     model_options,
     option,
     output_format,
-    parse_subs,
     read_circuit,
     readable,
     relation,
     wants_numbers,
-    with_element_values,
 )
 from .helptext import parser_text
 
@@ -62,12 +59,8 @@ def run(args: argparse.Namespace) -> int:
     original, _ = mid_band(original, args.caps, say=True)
     # numeric R, C and L values written as their elements' names (RC = 10k is RC), as analyze
     # writes them; the numbers go in at the end
-    named, taken = named_values(original, not args.numbers_in)
-    if len(taken) > NAMED_ELEMENTS:
-        named, taken = original, {}
-    subs = parse_subs(args.subs, named)
-    plain = with_element_values(original, {k: v for k, v in subs.items() if k in taken})
-    rest = {k: v for k, v in subs.items() if k not in taken}
+    elements = element_names(original, args.subs, args.numbers_in)
+    named, taken = elements.named, elements.taken
     with option("--z0", args.z0):
         z0 = parse_value(args.z0)
     if z0 == 0:
@@ -87,9 +80,9 @@ def run(args: argparse.Namespace) -> int:
     circuit = derive(None)
     net = _measure_any(circuit, args, kinds, z0)
     numbers = None
-    if wants_numbers(original, subs):
+    if wants_numbers(original, elements.subs):
         need = {str(x) for x in net.matrix.free_symbols} - set(taken)
-        numbers = numbers_at_the_end(plain, rest, args.bias, need)
+        numbers = numbers_at_the_end(elements.plain, elements.rest, args.bias, need)
         regions = {k: v for k, v in numbers.regions.items()
                    if v in OFF_REGIONS or v == "breakdown"}
         if regions:
@@ -104,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         out["params"][kind] = {name: matrix[i // 2, i % 2]
                                for i, name in enumerate(entry_names(kind))}
     props = {"reciprocal": net.reciprocal, "unilateral": net.unilateral}
-    values = {**numbers.values, **taken, **subs} if numbers else {}
+    values = {**numbers.values, **elements.values} if numbers else {}
     numeric = {kind: {n: _entry_number(e, values) for n, e in v.items()}
                for kind, v in out["params"].items() if "error" not in v} if values else {}
     if args.json:
