@@ -480,3 +480,19 @@ def test_two_stage_op_amp_mid_band_opens_its_load_and_miller_capacitors(capsys, 
     want = ngspice_gain(without, "Vp", "out")
     got = data["numeric"]["gain"]
     assert abs(want) > 10 and abs(got - want.real) <= 1e-5 * abs(want), (got, want)
+
+
+def test_library_mid_band_mode_opens_what_the_command_line_opens():
+    """small_signal(..., capacitors="mid-band") is the command line's circuit: C_C and C_L
+    open, so the output sees r_o6 ∥ r_o7 (by hand); "short" shorts C_L and R_out is 0."""
+    from symsig import parse, rout
+    from symsig.devices.ac import small_signal
+    from tests.conftest import same
+
+    circuit = parse(TWO_STAGE)
+    mid = rout(small_signal(circuit, capacitors="mid-band"), "out")
+    ro6, ro7 = P("ro6"), P("ro7")
+    assert same(mid, ro6 * ro7 / (ro6 + ro7))
+    assert rout(small_signal(circuit, capacitors="short"), "out").is_zero
+    kept = rout(small_signal(circuit, capacitors="mid-band", keep=["CL"]), "out")
+    assert any(str(g) == "s" for g in kept.generators)  # C_L kept as 1/(sC) when named

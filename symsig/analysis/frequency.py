@@ -24,6 +24,7 @@ import flint
 import sympy
 
 from ..circuit.netlist import GROUND, Circuit, Element
+from ..devices.ac import SMALL_CAPACITOR
 from ..engine.rational import Poly, RationalFunction, Undefined, _to_fraction
 from ..errors import AnalysisError, NotDefined
 from .linear import impedance, transfer
@@ -562,22 +563,6 @@ class Bands:
     def mid_circuit(self) -> Circuit:
         """Mid-band: both groups out, the gain flat."""
         return in_state(self.circuit, infinite=self.low, zero=self.high)
-
-
-#: A netlist capacitor of at most this many farads is taken for a load or compensation
-#: capacitance (high-frequency group), a larger one for a coupling or bypass capacitor.
-SMALL_CAPACITOR = Fraction(1, 10**9)
-
-
-def high_frequency_capacitors(circuit: Circuit) -> list[str]:
-    """The capacitors a netlist with devices writes at its top level of 1 nF or less: a load,
-    compensation or device capacitance, open at mid-band where coupling and bypass capacitors
-    are shorts (the high-frequency group of `bands`). A circuit without devices keeps every
-    capacitor as 1/(sC), and one inside a subcircuit belongs to its model; neither is here."""
-    if not circuit.devices():
-        return []
-    return [e.name for e in circuit.elements if e.kind == "C" and not e.path
-            and e.value is not None and e.value.is_number and 0 < e.value <= SMALL_CAPACITOR]
 
 
 def bands(circuit: Circuit, original: Circuit | None = None, high: Iterable[str] = (),

@@ -44,7 +44,7 @@ NAMED_BUDGET = 20_000
 def mid_band(circuit: Circuit, caps: str, say: bool = False) -> tuple[Circuit, list[str]]:
     """The circuit a mid-band (--caps short) analysis solves: its high-frequency capacitors
     (high_frequency_capacitors) taken out as opens; with `say`, a note on standard error."""
-    from ..analysis.frequency import high_frequency_capacitors
+    from ..devices.ac import high_frequency_capacitors
 
     opened = high_frequency_capacitors(circuit) if caps == "short" else []
     if not opened:

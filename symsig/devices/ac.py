@@ -10,12 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from fractions import Fraction
 
 import sympy
 
 from ..circuit.netlist import DEVICE_KINDS, GROUND, Circuit, Element, validate
 from ..errors import NetlistError
 from . import Options, expand
+
+#: A netlist capacitor of at most this many farads is taken for a load or compensation
+#: capacitance (high-frequency group), a larger one for a coupling or bypass capacitor.
+SMALL_CAPACITOR = Fraction(1, 10**9)
+
+
+def high_frequency_capacitors(circuit: Circuit) -> list[str]:
+    """The capacitors a netlist with devices writes at its top level of 1 nF or less: a load,
+    compensation or device capacitance, open at mid-band where coupling and bypass capacitors
+    are shorts (the high-frequency group of `bands`). A circuit without devices keeps every
+    capacitor as 1/(sC), and one inside a subcircuit belongs to its model; neither is here."""
+    if not circuit.devices():
+        return []
+    return [e.name for e in circuit.elements if e.kind == "C" and not e.path
+            and e.value is not None and e.value.is_number and 0 < e.value <= SMALL_CAPACITOR]
 
 
 def small_signal(
@@ -28,9 +44,11 @@ def small_signal(
 ) -> Circuit:
     """The linear small-signal circuit of `circuit`.
 
-    capacitors: "short" (mid-band: every capacitor written in the netlist is a short, except
-    those inside a subcircuit, which belong to its model, such as an op-amp macromodel's pole)
-    or "keep" (each stays 1/(sC)); `keep` names capacitors kept either way. `sources` names
+    capacitors: "short" (every capacitor written in the netlist is a short, except those
+    inside a subcircuit, which belong to its model, such as an op-amp macromodel's pole),
+    "mid-band" (the same, but those of 1 nF or less, a load or compensation capacitor, are
+    opens: what the command line solves) or "keep" (each stays 1/(sC)); `keep` names
+    capacitors kept either way. `sources` names
     independent sources to keep as signal sources even without an AC part (e.g. VCC for
     supply rejection); any source with an AC part is kept, with its DC part dropped. A 0 V
     source with no AC part is an ammeter, not a supply: it stays (a 0 V branch), so its
@@ -39,8 +57,13 @@ def small_signal(
     without it every device is taken to be in its amplifying (or forward) region.
     """
     options = options or Options()
-    if capacitors not in ("short", "keep"):
-        raise NetlistError(f"capacitors must be 'short' or 'keep', not {capacitors!r}")
+    if capacitors not in ("short", "keep", "mid-band"):
+        raise NetlistError(f"capacitors must be 'short', 'mid-band' or 'keep', not "
+                           f"{capacitors!r}")
+    if capacitors == "mid-band":  # the load and compensation capacitors open, the rest short
+        opened = [c for c in high_frequency_capacitors(circuit) if c.lower() not in
+                  {k.lower() for k in keep}]
+        circuit, capacitors = (circuit.without(*opened) if opened else circuit), "short"
     keep_c = {k.lower() for k in keep}
     signal = {k.lower() for k in sources}
     sensed = {e.control.lower() for e in circuit.elements if e.control}

@@ -30,7 +30,7 @@ from ..bias.numbers import device_symbols
 from ..circuit.netlist import GROUND, VOLTAGE_KINDS, Circuit, Element
 from ..circuit.values import RESERVED, parse_expression
 from ..devices import OFF_REGIONS, Options
-from ..devices.ac import small_signal
+from ..devices.ac import high_frequency_capacitors, small_signal
 from ..engine.mna import equations
 from ..engine.rational import RationalFunction, Undefined
 from ..engine.solve import ResultTooLarge
@@ -829,8 +829,6 @@ class _Work:
     def _derive(self) -> list[_Result]:
         circuit = self.named
         if circuit.devices() and self.capacitors == "short":
-            from ..analysis.frequency import high_frequency_capacitors
-
             # mid-band: a load or compensation capacitor (1 nF or less) is an open
             self.opened = high_frequency_capacitors(self.original)
             circuit = circuit.without(*self.opened) if self.opened else circuit
