@@ -387,3 +387,13 @@ def test_twoport_writes_numeric_elements_as_their_names(capsys, tmp_path):
     assert data["values"] == {"R1": "1000", "R2": "2000", "R3": "3000"}
     assert main([*args, "--numbers-in"]) == 0
     assert "z11 = 4 kΩ" in capsys.readouterr().out
+
+
+def test_a_result_too_long_names_how_many_numbers_it_needs(capsys):
+    """Five CE stages, every value a symbol: 5 × (r_π, C_π, C_μ, g_m, r_o, R_C) + R_s = 31
+    symbols, counted, not listed one by one."""
+    cascade = Path(__file__).parent / "draw_circuits" / "bench" / "cascade5.cir"
+    assert main(["analyze", str(cascade), "--source", "Vs", "--output", "c5"]) == 0
+    gain = capsys.readouterr().out.splitlines()[0]
+    assert gain.startswith("gain v(c5)/Vs: 15,584 terms, too long to read; numbers for its 31 "
+                           "symbols (RC1, RC2, RC3, ...; .param or --subs)")

@@ -163,6 +163,8 @@ def _infinite(r: Result) -> bool:
     return at.is_infinite
 
 
+#: A "numbers for ..." hint names at most this many symbols (cascade5 has 31).
+LISTED_SYMBOLS = 6
 #: Results with more terms than this are shown approximated by default (exact with --exact).
 READABLE_TERMS = 40
 #: The default bound for that approximation: 1 % at the nominal values.
@@ -390,7 +392,10 @@ def _print_results(args: argparse.Namespace, results: list[Result], numbers: Num
             if r.approximation is not None:
                 more = f"its dominant terms ({r.approximation.terms}) too"
             elif missing:
-                more = f"numbers for {', '.join(missing)} give its dominant terms (--eps)"
+                named = ", ".join(missing) if len(missing) <= LISTED_SYMBOLS else (
+                    f"its {len(missing)} symbols ({', '.join(missing[:3])}, ...; .param or "
+                    "--subs)")
+                more = f"numbers for {named} give its dominant terms (--eps)"
             else:
                 more = "--eps gives its dominant terms"
             print(f"{r.label}: {r.value.terms:,} terms, too long to read; {more}; --exact "
