@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from ..circuit.netlist import _Sets
+
 if TYPE_CHECKING:
     from .layout import Part
 
@@ -32,19 +34,13 @@ def row_var(p: Part) -> str:
     return "@" + p.name
 
 
-class RowClasses:
-    """Union-find over row variables, with 'at least k rows above' constraints between them."""
+class RowClasses(_Sets):
+    """Union-find over row variables (the netlist's own, `find` included), with 'at least k
+    rows above' constraints between them; `merge` refuses what those constraints forbid."""
 
     def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
+        super().__init__()
         self.above: list[tuple[str, str, float]] = []  # (upper, lower, by at least)
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
 
     def _reaches(self, a: str, b: str) -> bool:
         edges: dict[str, set[str]] = {}
